@@ -1,0 +1,57 @@
+import { UsageError } from './cli-error.js';
+import { DefinitionError } from '../journey/load-definition.js';
+import { StoreError } from '../stores/store.js';
+
+interface Command {
+  HELP: string;
+  run(argv: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  demo: { summary: 'generate a week of traffic, ingest it and show the results', load: () => import('./commands/demo.js') },
+  generate: { summary: 'write realistic NDJSON/CSV events for the shipped pipelines', load: () => import('./commands/generate.js') },
+  ingest: { summary: 'read NDJSON or CSV events into the store', load: () => import('./commands/ingest.js') },
+  funnel: { summary: 'funnel by stage with drop-off and time to next stage', load: () => import('./commands/funnel.js') },
+  abandonment: { summary: 'abandonment rates per rule (e.g. checkout → purchase within 1h)', load: () => import('./commands/abandonment.js') },
+  sql: { summary: 'run a SQL file or query on the store', load: () => import('./commands/sql.js') },
+  migrate: { summary: 'create or upgrade the ClickHouse tables', load: () => import('./commands/migrate.js') },
+};
+
+export const HELP = `journeys — customer-journey analytics: events → sessions → funnels in ClickHouse
+
+Usage: journeys <command> [options]      (journeys <command> --help for its options)
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
+  .join('\n')}
+
+Start with: journeys demo`;
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`journeys: unknown command "${name}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    return await (await command.load()).run(rest);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DefinitionError) {
+      console.error(`journeys ${name}: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof StoreError) {
+      console.error(`journeys ${name}: ${error.message}`);
+      return 1;
+    }
+    console.error(`journeys ${name} failed:`, error);
+    return 1;
+  }
+}

@@ -1,0 +1,66 @@
+import { EMPTY_CAMPAIGN, type JourneyEvent } from './journey-event.js';
+import type { CrmEnvelope } from './crm-schema.js';
+import { parseIsoMs } from './time.js';
+import { identityKey } from './identity.js';
+import { eventTimeIssue, type DecodeContext } from './decode-context.js';
+import { dead, ok, type StepResult } from '../core/result.js';
+import { hashEmail } from '../core/hash.js';
+
+const STEP = 'normalize-crm';
+
+/** The kind-specific detail object, flattened into properties so stage rules can match on it. */
+function detailOf(envelope: CrmEnvelope): Record<string, unknown> {
+  switch (envelope.kind) {
+    case 'lifecycle_stage_changed':
+      return envelope.lifecycle;
+    case 'deal_stage_changed':
+      return envelope.deal;
+    case 'activity':
+      return envelope.activity;
+    case 'ticket_opened':
+    case 'ticket_solved':
+      return envelope.ticket;
+    case 'survey_answered':
+      return envelope.survey;
+  }
+}
+
+/** Turns a validated CRM envelope into a JourneyEvent. */
+export function normalizeCrm(envelope: CrmEnvelope, ctx: DecodeContext): StepResult<JourneyEvent> {
+  const timestampMs = parseIsoMs(envelope.occurredAt);
+  const receivedAtMs = parseIsoMs(envelope.receivedAt) ?? ctx.receivedAtMs;
+  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, 'occurredAt');
+  if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
+
+  const key = identityKey(envelope, ctx.identity.crm);
+  if (!key) {
+    const message = `no identity: none of ${ctx.identity.crm.join(', ')} is set`;
+    return dead(STEP, message, [{ path: ctx.identity.crm[0]!, message }]);
+  }
+  const survey = envelope.kind === 'survey_answered' ? envelope.survey : undefined;
+  return ok({
+    eventId: envelope.id,
+    source: 'crm',
+    type: 'crm',
+    name: envelope.kind,
+    timestampMs: timestampMs!,
+    receivedAtMs,
+    key,
+    anonymousId: envelope.anonymousId ?? '',
+    userId: envelope.userId ?? '',
+    contactId: envelope.contactId,
+    emailHash: envelope.email && ctx.emailSalt ? hashEmail(envelope.email, ctx.emailSalt) : '',
+    sourceSessionId: '',
+    pageUrl: '',
+    pagePath: '',
+    referrer: '',
+    campaign: EMPTY_CAMPAIGN,
+    userAgent: '',
+    locale: '',
+    country: '',
+    properties: { ...envelope.properties, ...detailOf(envelope) },
+    context: {},
+    nps: survey?.type === 'nps' ? survey.score : null,
+    csat: survey?.type === 'csat' ? survey.score : null,
+  });
+}

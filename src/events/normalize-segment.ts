@@ -1,0 +1,64 @@
+import { EMPTY_CAMPAIGN, type Campaign, type JourneyEvent } from './journey-event.js';
+import type { SegmentMessage } from './segment-schema.js';
+import { correctedEventTimeMs, parseIsoMs } from './time.js';
+import { identityKey } from './identity.js';
+import { eventTimeIssue, type DecodeContext } from './decode-context.js';
+import { dead, ok, type StepResult } from '../core/result.js';
+import { stableId } from '../core/hash.js';
+
+const STEP = 'normalize-segment';
+
+function campaignOf(campaign: Record<string, unknown> | undefined): Campaign {
+  if (!campaign) return EMPTY_CAMPAIGN;
+  return {
+    source: String(campaign['source'] ?? ''),
+    medium: String(campaign['medium'] ?? ''),
+    name: String(campaign['name'] ?? ''),
+    term: String(campaign['term'] ?? ''),
+    content: String(campaign['content'] ?? ''),
+  };
+}
+
+/** Turns a validated Segment message into a JourneyEvent (time corrected, identity keyed). */
+export function normalizeSegment(message: SegmentMessage, raw: string, ctx: DecodeContext): StepResult<JourneyEvent> {
+  const timestampMs = correctedEventTimeMs(message);
+  const receivedAtMs = parseIsoMs(message.receivedAt) ?? ctx.receivedAtMs;
+  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, 'timestamp');
+  if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
+
+  const key = identityKey(message, ctx.identity.site);
+  if (!key) {
+    const message_ = `no identity: none of ${ctx.identity.site.join(', ')} is set`;
+    return dead(STEP, message_, [{ path: ctx.identity.site[0]!, message: message_ }]);
+  }
+
+  const context = message.context ?? {};
+  const page = context.page ?? {};
+  const properties = message.properties ?? {};
+  const name = message.type === 'track' ? message.event! : (message.name ?? String(properties['name'] ?? ''));
+  return ok({
+    eventId: message.messageId ?? stableId('content', raw),
+    source: 'site',
+    type: message.type,
+    name,
+    timestampMs: timestampMs!,
+    receivedAtMs,
+    key,
+    anonymousId: message.anonymousId ?? '',
+    userId: message.userId ?? '',
+    contactId: '',
+    emailHash: '',
+    sourceSessionId: '',
+    pageUrl: page.url ?? String(properties['url'] ?? ''),
+    pagePath: page.path ?? String(properties['path'] ?? ''),
+    referrer: page.referrer ?? String(properties['referrer'] ?? ''),
+    campaign: campaignOf(context.campaign),
+    userAgent: context.userAgent ?? '',
+    locale: context.locale ?? '',
+    country: context.location?.country ?? '',
+    properties,
+    context,
+    nps: null,
+    csat: null,
+  });
+}

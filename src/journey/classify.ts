@@ -1,0 +1,59 @@
+import type { JourneyEvent } from '../events/journey-event.js';
+import { createUserAgentParser } from '../events/user-agent.js';
+import type { JourneyDefinition } from './definition-schema.js';
+import { compileMatchRule } from './match-rule.js';
+import { compileChannelClassifier } from './channel-rules.js';
+import { compileEventPath } from './event-path.js';
+
+/** An event with what the journey definition says about it. */
+export interface ClassifiedEvent {
+  event: JourneyEvent;
+  /** 1-based index of the stage this event reaches, 0 when it reaches none. */
+  stageIndex: number;
+  channel: string;
+  /** Where the customer met us: page path for page views, event name otherwise. */
+  touchpoint: string;
+  device: string;
+  browser: string;
+  os: string;
+  segment: string;
+}
+
+/**
+ * Compiles a definition into a classifier. An event belongs to the first
+ * stage (in definition order) any of whose rules match it, so every event
+ * counts for at most one stage and funnels stay comparable with windowFunnel.
+ */
+export function createClassifier(definition: JourneyDefinition): (event: JourneyEvent) => ClassifiedEvent {
+  const stages = definition.stages.map((stage) => stage.match.map(compileMatchRule));
+  const channelOf = compileChannelClassifier(definition.channels);
+  const parseUserAgent = createUserAgentParser();
+  const segmentOf = compileEventPath(definition.segment.path);
+  return (event) => {
+    let stageIndex = 0;
+    for (let i = 0; i < stages.length && stageIndex === 0; i++) {
+      if (stages[i]!.some((test) => test(event))) stageIndex = i + 1;
+    }
+    const ua = parseUserAgent(event.userAgent);
+    const appDevice = event.userAgent ? undefined : (event.context['device'] as Record<string, unknown> | undefined)?.['type'];
+    const segment = segmentOf(event);
+    return {
+      event,
+      stageIndex,
+      channel: channelOf(event),
+      touchpoint: touchpointOf(event),
+      device: typeof appDevice === 'string' ? (/(ios|android|mobile)/i.test(appDevice) ? 'mobile' : appDevice) : ua.device,
+      browser: ua.browser,
+      os: ua.os,
+      segment: segment === undefined || segment === null ? '' : String(segment),
+    };
+  };
+}
+
+function touchpointOf(event: JourneyEvent): string {
+  if (event.source === 'crm') {
+    return event.name === 'activity' ? `crm:${String(event.properties['channel'])}` : `crm:${event.name}`;
+  }
+  if (event.type === 'page' || event.type === 'screen') return event.pagePath || event.name || event.type;
+  return event.name || event.type;
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/**
+ * A property predicate. Several operators in one predicate must all hold
+ * (e.g. `{ gte: 10, lt: 100 }`).
+ */
+export const predicateSchema = z
+  .strictObject({
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional().describe('Equal to this value (strings compare exactly)'),
+    in: z.array(z.union([z.string(), z.number(), z.boolean()])).min(1).optional().describe('Equal to one of these values'),
+    prefix: z.string().optional().describe('A string starting with this text'),
+    regex: z
+      .string()
+      .refine((pattern) => isValidRegex(pattern), { message: 'not a valid regular expression' })
+      .optional()
+      .describe('A string matching this regular expression (JavaScript syntax)'),
+    exists: z.boolean().optional().describe('true: the field is present and not null; false: it is absent'),
+    gt: z.number().optional(),
+    gte: z.number().optional(),
+    lt: z.number().optional(),
+    lte: z.number().optional(),
+  })
+  .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'a predicate needs at least one operator' });
+
+export type Predicate = z.infer<typeof predicateSchema>;
+
+function isValidRegex(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function toNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** Compiles a predicate into a test; the regex is built once, not per event. */
+export function compilePredicate(predicate: Predicate): (value: unknown) => boolean {
+  const tests: Array<(value: unknown) => boolean> = [];
+  if (predicate.exists !== undefined) {
+    const wanted = predicate.exists;
+    tests.push((v) => (v !== undefined && v !== null) === wanted);
+  }
+  if (predicate.equals !== undefined) {
+    const expected = predicate.equals;
+    tests.push((v) => v === expected || (typeof expected === 'number' && toNumber(v) === expected));
+  }
+  if (predicate.in !== undefined) {
+    const allowed = new Set<unknown>(predicate.in);
+    tests.push((v) => allowed.has(v) || (typeof v === 'string' && allowed.has(toNumber(v))));
+  }
+  if (predicate.prefix !== undefined) {
+    const prefix = predicate.prefix;
+    tests.push((v) => typeof v === 'string' && v.startsWith(prefix));
+  }
+  if (predicate.regex !== undefined) {
+    const regex = new RegExp(predicate.regex);
+    tests.push((v) => typeof v === 'string' && regex.test(v));
+  }
+  const bounds: Array<[number | undefined, (a: number, b: number) => boolean]> = [
+    [predicate.gt, (a, b) => a > b],
+    [predicate.gte, (a, b) => a >= b],
+    [predicate.lt, (a, b) => a < b],
+    [predicate.lte, (a, b) => a <= b],
+  ];
+  for (const [bound, compare] of bounds) {
+    if (bound === undefined) continue;
+    tests.push((v) => {
+      const n = toNumber(v);
+      return n !== undefined && compare(n, bound);
+    });
+  }
+  return (value) => tests.every((test) => test(value));
+}

@@ -1,0 +1,35 @@
+import type { Store } from '../stores/store.js';
+import { batches, formatOf, readCsv, readNdjson, type FileFormat } from '../sources/file-source.js';
+import type { InputLimits } from '../events/limits.js';
+import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
+import { JourneyProcessor, type IngestSummary } from './processor.js';
+
+export interface IngestOptions {
+  /** Forces the format; otherwise by file name (.csv → csv, else ndjson). */
+  format?: FileFormat | undefined;
+  batchSize?: number;
+  limits?: InputLimits;
+  emailSalt?: string | undefined;
+  onProgress?: (read: number) => void;
+  onRollupDay?: (done: number, total: number) => void;
+}
+
+/** File runs share one stream state per pipeline, so a file continues where the previous one ended. */
+export const FILE_STREAM = 'files';
+
+/** Ingests NDJSON/CSV files (or `-` for stdin) through the core into the store. */
+export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const processor = await JourneyProcessor.start({ pipeline, store, stream: FILE_STREAM, limits: options.limits, emailSalt: options.emailSalt });
+  let read = 0;
+  for (const input of inputs) {
+    const format = options.format ?? formatOf(input);
+    const records: AsyncIterable<RawRecord> =
+      format === 'csv' ? readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }) : readNdjson(input);
+    for await (const batch of batches(records, options.batchSize ?? 20_000)) {
+      await processor.process(batch);
+      read += batch.length;
+      options.onProgress?.(read);
+    }
+  }
+  return processor.finish({ onRollupDay: options.onRollupDay });
+}

@@ -1,0 +1,160 @@
+import type { Store } from '../stores/store.js';
+import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, deadLetterRowLine, eventRowLine, joinLines, sessionRowLine } from '../stores/rows.js';
+import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
+import { groupKeyOf, toSessionEvent } from '../sessions/session-event.js';
+import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
+import type { ClassifiedEvent } from '../journey/classify.js';
+import type { DeadLetter } from '../core/result.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
+import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
+import { repairKeys } from './repair.js';
+import { daysTouched, refreshRollups } from './rollup-refresh.js';
+import { restoreOpenSessions } from './restore.js';
+import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
+
+/** Counts of one run: read = valid + duplicates + dead_lettered (blank lines are not records). */
+export interface IngestSummary {
+  read: number;
+  valid: number;
+  duplicates: number;
+  dead_lettered: number;
+  sessions: number;
+}
+
+export interface ProcessorOptions {
+  pipeline: CompiledPipeline;
+  store: Store;
+  /** Which stream's state this is (`files`, or a Kafka topic-partition). */
+  stream: string;
+  limits?: InputLimits;
+  emailSalt?: string | undefined;
+  clock?: () => number;
+}
+
+/**
+ * Runs the core on batches of raw records and writes the effects: events and
+ * dead letters first, then the sessions that closed (or were repaired), and
+ * at `finish` the open sessions as a provisional checkpoint and the rollups of
+ * every day touched. The same code serves files, stdin and Kafka.
+ */
+export class JourneyProcessor {
+  private readonly summary: IngestSummary = { read: 0, valid: 0, duplicates: 0, dead_lettered: 0, sessions: 0 };
+  private readonly sessionIds = new Set<string>();
+  private readonly dirtyDays = new Set<number>();
+  private readonly clock: () => number;
+
+  private constructor(
+    private readonly options: ProcessorOptions,
+    private readonly sessionizer: Sessionizer,
+  ) {
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Opens the stream: its watermark and open sessions come back from the store. */
+  static async start(options: ProcessorOptions): Promise<JourneyProcessor> {
+    const state = await readStreamState(options.store, options.pipeline.name, options.stream);
+    const sessionizer = new Sessionizer(options.pipeline.split, state);
+    await restoreOpenSessions(options.store, options.pipeline, sessionizer);
+    return new JourneyProcessor(options, sessionizer);
+  }
+
+  get openSessions(): number {
+    return this.sessionizer.openSessionCount;
+  }
+
+  /** Processes one batch; resolves once its effects are written. */
+  async process(records: readonly RawRecord[]): Promise<void> {
+    const { pipeline, store } = this.options;
+    const now = this.clock();
+    const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: now };
+    const batchIds = new Set<string>();
+    const accepted: ClassifiedEvent[] = [];
+    const late: ClassifiedEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    for (const record of records) {
+      this.summary.read++;
+      ctx.receivedAtMs = record.receivedAtMs ?? now;
+      const decoded = pipeline.decode(record, ctx);
+      if (decoded.kind === 'dead') {
+        deadLetters.push({ raw: record.raw, origin: record.origin, step: decoded.step, reason: decoded.reason, issues: decoded.issues, receivedAtMs: ctx.receivedAtMs });
+        continue;
+      }
+      const classified = pipeline.classify(decoded.value);
+      const event = classified.event;
+      if (batchIds.has(event.eventId)) {
+        this.summary.duplicates++;
+        continue;
+      }
+      batchIds.add(event.eventId);
+      const groupKey = groupKeyOf(event.key, event.sourceSessionId, pipeline.useSourceSessionId);
+      const outcome = this.sessionizer.add(event.key, groupKey, toSessionEvent(classified));
+      if (outcome === 'accepted') accepted.push(classified);
+      else if (outcome === 'late') late.push(classified);
+      else this.summary.duplicates++;
+    }
+    this.summary.dead_lettered += deadLetters.length;
+
+    const lateTimesByKey = new Map<string, number[]>();
+    if (late.length > 0) {
+      const keys = [...new Set(late.map((c) => c.event.key))];
+      const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
+      for (const classified of late) {
+        if (stored.has(classified.event.eventId)) {
+          this.summary.duplicates++;
+          continue;
+        }
+        accepted.push(classified);
+        const times = lateTimesByKey.get(classified.event.key) ?? [];
+        times.push(classified.event.timestampMs);
+        lateTimesByKey.set(classified.event.key, times);
+      }
+    }
+    this.summary.valid += accepted.length;
+    await this.writeEvents(accepted, deadLetters);
+
+    const repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
+    const closed = [...repaired.closed, ...this.sessionizer.advance()];
+    await this.writeSessions(closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
+  }
+
+  /**
+   * Ends the run: open sessions are written provisionally (and restored by
+   * the next run), the stream state saved, and the rollups of touched days rebuilt.
+   */
+  async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
+    const { pipeline, store } = this.options;
+    await this.writeSessions(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones());
+    await writeStreamState(store, pipeline.name, this.options.stream, {
+      watermarkMs: this.sessionizer.watermarkMs,
+      maxEventMs: this.sessionizer.newestEventMs,
+    });
+    await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days: this.dirtyDays, onDay: options.onRollupDay });
+    this.dirtyDays.clear();
+    this.summary.sessions = this.sessionIds.size;
+    return { ...this.summary };
+  }
+
+  private async writeEvents(events: readonly ClassifiedEvent[], deadLetters: readonly DeadLetter[]): Promise<void> {
+    const { pipeline, store } = this.options;
+    const eventLines = events.map((c) => eventRowLine(pipeline.name, pipeline.stageNames, c));
+    await store.insertCompactRows('events', EVENT_COLUMNS, joinLines(eventLines));
+    const deadLines = deadLetters.map((letter) => deadLetterRowLine(pipeline.name, letter));
+    await store.insertCompactRows('dead_letters', DEAD_LETTER_COLUMNS, joinLines(deadLines));
+  }
+
+  private async writeSessions(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): Promise<void> {
+    const { pipeline, store } = this.options;
+    const context = pipeline.recordContext(this.sessionizer.watermarkMs);
+    const records: SessionRecord[] = snapshots.map((snapshot) => buildSessionRecord(snapshot, context));
+    for (const record of records) {
+      this.sessionIds.add(record.session_id);
+      for (const day of daysTouched(record.start, record.end)) this.dirtyDays.add(day);
+    }
+    for (const tombstone of tombstones) {
+      this.sessionIds.delete(tombstone.sessionId);
+      records.push(buildTombstone(tombstone, pipeline.name));
+      for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
+    }
+    await store.insertCompactRows('sessions', SESSION_COLUMNS, joinLines(records.map(sessionRowLine)));
+  }
+}

@@ -1,0 +1,146 @@
+import type { Store } from '../stores/store.js';
+import { hash53 } from '../core/hash.js';
+import { groupKeyOf, type EventMeta, type SessionEvent } from '../sessions/session-event.js';
+
+/** A stored event in the form an open session keeps, with its keys. */
+export interface StoredSessionEvent {
+  key: string;
+  groupKey: string;
+  event: SessionEvent;
+}
+
+interface EventRow {
+  key: string;
+  ts_ms: number | string;
+  event_id: string;
+  stage_index: number;
+  touchpoint: string;
+  channel: string;
+  campaign_name: string;
+  device: string;
+  browser: string;
+  os: string;
+  country: string;
+  segment: string;
+  source_session_id: string;
+}
+
+/** Reads what sessionization needs of the stored events of `keys` in [fromMs, toMs]. */
+export async function readStoredEvents(
+  store: Store,
+  options: { pipeline: string; keys: string[]; fromMs: number; toMs: number; useSourceSessionId: boolean },
+): Promise<StoredSessionEvent[]> {
+  if (options.keys.length === 0) return [];
+  const rows = await store.query<EventRow>(
+    `SELECT key, toUnixTimestamp64Milli(ts) AS ts_ms, event_id, stage_index, touchpoint, channel, campaign_name,
+            device, browser, os, country, segment, source_session_id
+       FROM events FINAL
+      WHERE pipeline = {pipeline:String} AND key IN {keys:Array(String)}
+        AND ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`,
+    { pipeline: options.pipeline, keys: options.keys, from_ms: clampMs(options.fromMs), to_ms: clampMs(options.toMs) },
+  );
+  return rows.map((row) => {
+    const meta: EventMeta = {
+      channel: row.channel,
+      campaign: row.campaign_name,
+      device: row.device,
+      browser: row.browser,
+      os: row.os,
+      country: row.country,
+      segment: row.segment,
+      sourceSessionId: row.source_session_id,
+    };
+    return {
+      key: row.key,
+      groupKey: groupKeyOf(row.key, row.source_session_id, options.useSourceSessionId),
+      event: {
+        timestampMs: Number(row.ts_ms),
+        stageIndex: row.stage_index,
+        idHash: hash53(row.event_id),
+        touchpoint: row.touchpoint,
+        meta,
+      },
+    };
+  });
+}
+
+/** Ids among `eventIds` that the store already holds for these keys. */
+export async function readStoredEventIds(store: Store, pipeline: string, keys: string[], eventIds: string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await store.query<{ event_id: string }>(
+    `SELECT DISTINCT event_id FROM events
+      WHERE pipeline = {pipeline:String} AND key IN {keys:Array(String)} AND event_id IN {ids:Array(String)}`,
+    { pipeline, keys, ids: eventIds },
+  );
+  return new Set(rows.map((row) => row.event_id));
+}
+
+export interface StoredSessionSpan {
+  session_id: string;
+  key: string;
+  source_session_id: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Live (not deleted) sessions of `keys` overlapping [fromMs, toMs]; `openOnly` for the checkpoint of open sessions. */
+export async function readStoredSessions(
+  store: Store,
+  options: { pipeline: string; keys?: string[]; fromMs?: number; toMs?: number; openOnly?: boolean },
+): Promise<StoredSessionSpan[]> {
+  const conditions = ['pipeline = {pipeline:String}', 'is_deleted = 0'];
+  const params: Record<string, unknown> = { pipeline: options.pipeline };
+  if (options.keys) {
+    conditions.push('key IN {keys:Array(String)}');
+    params['keys'] = options.keys;
+  }
+  if (options.fromMs !== undefined) {
+    conditions.push("end >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')");
+    params['from_ms'] = clampMs(options.fromMs);
+  }
+  if (options.toMs !== undefined) {
+    conditions.push("start <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')");
+    params['to_ms'] = clampMs(options.toMs);
+  }
+  if (options.openOnly) conditions.push('is_open = 1');
+  const rows = await store.query<{ session_id: string; key: string; source_session_id: string; start_ms: string | number; end_ms: string | number }>(
+    `SELECT session_id, key, source_session_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms
+       FROM sessions FINAL WHERE ${conditions.join(' AND ')}`,
+    params,
+  );
+  return rows.map((row) => ({
+    session_id: row.session_id,
+    key: row.key,
+    source_session_id: row.source_session_id,
+    startMs: Number(row.start_ms),
+    endMs: Number(row.end_ms),
+  }));
+}
+
+/** Stored times are DateTime64 (years 1900–2299); keep range bounds inside it. */
+function clampMs(ms: number): number {
+  return Math.max(-2_208_988_800_000, Math.min(10_413_791_999_000, Math.round(ms)));
+}
+
+export interface StreamState {
+  watermarkMs: number;
+  maxEventMs: number;
+}
+
+export async function readStreamState(store: Store, pipeline: string, stream: string): Promise<StreamState | undefined> {
+  const rows = await store.query<{ watermark_ms: string | number; max_event_ms: string | number }>(
+    'SELECT watermark_ms, max_event_ms FROM stream_state FINAL WHERE pipeline = {pipeline:String} AND stream = {stream:String}',
+    { pipeline, stream },
+  );
+  const row = rows[0];
+  return row ? { watermarkMs: Number(row.watermark_ms), maxEventMs: Number(row.max_event_ms) } : undefined;
+}
+
+export async function writeStreamState(store: Store, pipeline: string, stream: string, state: StreamState): Promise<void> {
+  const finite = (ms: number) => (Number.isFinite(ms) ? Math.round(ms) : -1);
+  await store.command(
+    `INSERT INTO stream_state (pipeline, stream, watermark_ms, max_event_ms, updated_at)
+     VALUES ({pipeline:String}, {stream:String}, {watermark_ms:Int64}, {max_event_ms:Int64}, now64(3))`,
+    { pipeline, stream, watermark_ms: finite(state.watermarkMs), max_event_ms: finite(state.maxEventMs) },
+  );
+}

@@ -1,0 +1,191 @@
+import { compareSessionEvents, type SessionEvent } from './session-event.js';
+import { closesAfterMs, insertSorted, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
+import { sessionIdOf } from './session-id.js';
+
+/** A session as it leaves the sessionizer: its events in order, and whether it is final. */
+export interface SessionSnapshot {
+  key: string;
+  groupKey: string;
+  events: SessionEvent[];
+  sessionId: string;
+  /** false for a provisional snapshot of a still-open session. */
+  closed: boolean;
+}
+
+/** A session id written earlier (provisionally) that no longer exists after events moved. */
+export interface Tombstone {
+  sessionId: string;
+  key: string;
+  startMs: number;
+}
+
+export type AddOutcome = 'accepted' | 'duplicate' | 'late';
+
+interface OpenGroup {
+  key: string;
+  events: SessionEvent[];
+  /** Index in `events` where each open session starts. */
+  starts: number[];
+  /** Ids of this group's sessions already written provisionally, with their start time. */
+  persisted: Map<string, number>;
+}
+
+/**
+ * Event-time sessionizer for one stream (one Kafka partition, or a file run).
+ * Pure: no clock, no I/O. Sessions close when the watermark passes them; an
+ * event that may belong to an already closed session is reported `late`, and
+ * the runner repairs that key from stored events (nothing is lost, nothing
+ * counted twice). Memory is bounded by the open sessions.
+ */
+export class Sessionizer {
+  private readonly groups = new Map<string, OpenGroup>();
+  private maxEventMs = -Infinity;
+  /** The watermark that closed sessions: an event before it may belong to a closed session. */
+  private closedWatermarkMs: number;
+  private readonly tombstones: Tombstone[] = [];
+
+  constructor(
+    private readonly settings: SplitSettings & { allowedLatenessMs: number },
+    state: { watermarkMs: number; maxEventMs: number } = { watermarkMs: -Infinity, maxEventMs: -Infinity },
+  ) {
+    this.closedWatermarkMs = state.watermarkMs;
+    this.maxEventMs = state.maxEventMs;
+  }
+
+  get watermarkMs(): number {
+    return this.closedWatermarkMs;
+  }
+
+  get newestEventMs(): number {
+    return this.maxEventMs;
+  }
+
+  get openSessionCount(): number {
+    let count = 0;
+    for (const group of this.groups.values()) count += group.starts.length;
+    return count;
+  }
+
+  get openGroupCount(): number {
+    return this.groups.size;
+  }
+
+  /** Adds one event of `groupKey` (identity key, or key + source session id). */
+  add(key: string, groupKey: string, event: SessionEvent): AddOutcome {
+    const group = this.groups.get(groupKey);
+    const ts = event.timestampMs;
+    if (ts < this.closedWatermarkMs && !(group && group.events[0]!.timestampMs <= ts)) return 'late';
+    if (ts > this.maxEventMs) this.maxEventMs = ts;
+    if (!group) {
+      this.groups.set(groupKey, { key, events: [event], starts: [0], persisted: new Map() });
+      return 'accepted';
+    }
+    const events = group.events;
+    const last = events[events.length - 1]!;
+    if (compareSessionEvents(last, event) < 0 && ts > last.timestampMs) {
+      // In-order fast path: append, maybe opening a new session after it.
+      const start = events[group.starts[group.starts.length - 1]!]!.timestampMs;
+      if (startsNewSession(start, last.timestampMs, ts, this.settings)) group.starts.push(events.length);
+      events.push(event);
+      return 'accepted';
+    }
+    if (!insertSorted(events, event, compareSessionEvents)) return 'duplicate';
+    this.resplit(groupKey, group);
+    return 'accepted';
+  }
+
+  /**
+   * Moves the watermark to (newest event time − allowed lateness), or to
+   * `idleWatermarkMs` when the input has been quiet (a live stream must close
+   * sessions without new traffic), and returns the sessions that closed.
+   */
+  advance(idleWatermarkMs = -Infinity): SessionSnapshot[] {
+    const watermark = Math.max(this.closedWatermarkMs, this.maxEventMs - this.settings.allowedLatenessMs, idleWatermarkMs);
+    this.closedWatermarkMs = watermark;
+    const closed: SessionSnapshot[] = [];
+    for (const [groupKey, group] of this.groups) {
+      let closedCount = 0;
+      while (closedCount < group.starts.length) {
+        const from = group.starts[closedCount]!;
+        const to = (group.starts[closedCount + 1] ?? group.events.length) - 1;
+        if (!(watermark > closesAfterMs(group.events[from]!.timestampMs, group.events[to]!.timestampMs, this.settings))) break;
+        const events = group.events.slice(from, to + 1);
+        const sessionId = sessionIdOf(groupKey, events[0]!);
+        group.persisted.delete(sessionId);
+        closed.push({ key: group.key, groupKey, events, sessionId, closed: true });
+        closedCount++;
+      }
+      if (closedCount === 0) continue;
+      if (closedCount === group.starts.length) {
+        this.groups.delete(groupKey);
+        continue;
+      }
+      const cut = group.starts[closedCount]!;
+      group.events.splice(0, cut);
+      group.starts = group.starts.slice(closedCount).map((start) => start - cut);
+    }
+    return closed;
+  }
+
+  /** Snapshots of every open session, marked as written: they are the checkpoint of open state. */
+  snapshotOpen(): SessionSnapshot[] {
+    const open: SessionSnapshot[] = [];
+    for (const [groupKey, group] of this.groups) {
+      group.starts.forEach((from, i) => {
+        const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
+        const sessionId = sessionIdOf(groupKey, events[0]!);
+        group.persisted.set(sessionId, events[0]!.timestampMs);
+        open.push({ key: group.key, groupKey, events, sessionId, closed: false });
+      });
+    }
+    return open;
+  }
+
+  /**
+   * Removes open groups (for a repair): returns the ids of theirs written so
+   * far, and the time span their events cover.
+   */
+  evict(groupKeys: Iterable<string>): { written: Tombstone[]; fromMs: number; toMs: number } {
+    const evicted = { written: [] as Tombstone[], fromMs: Infinity, toMs: -Infinity };
+    for (const groupKey of groupKeys) {
+      const group = this.groups.get(groupKey);
+      if (!group) continue;
+      for (const [sessionId, startMs] of group.persisted) evicted.written.push({ sessionId, key: group.key, startMs });
+      evicted.fromMs = Math.min(evicted.fromMs, group.events[0]!.timestampMs);
+      evicted.toMs = Math.max(evicted.toMs, group.events[group.events.length - 1]!.timestampMs);
+      this.groups.delete(groupKey);
+    }
+    return evicted;
+  }
+
+  /** Puts a group's open events back (after a restart or a repair). */
+  restore(key: string, groupKey: string, events: SessionEvent[], persisted: Map<string, number>): void {
+    const sorted = [...events].sort(compareSessionEvents);
+    for (const event of sorted) if (event.timestampMs > this.maxEventMs) this.maxEventMs = event.timestampMs;
+    const group: OpenGroup = { key, events: sorted, starts: splitSessions(sorted, this.settings), persisted };
+    this.groups.set(groupKey, group);
+  }
+
+  /** Group keys currently open for an identity key. */
+  openGroupKeysOf(key: string): string[] {
+    const keys: string[] = [];
+    for (const [groupKey, group] of this.groups) if (group.key === key) keys.push(groupKey);
+    return keys;
+  }
+
+  /** Tombstones produced since the last call (provisional sessions whose id changed). */
+  takeTombstones(): Tombstone[] {
+    return this.tombstones.splice(0, this.tombstones.length);
+  }
+
+  private resplit(groupKey: string, group: OpenGroup): void {
+    group.starts = splitSessions(group.events, this.settings);
+    if (group.persisted.size === 0) return;
+    const current = new Set(group.starts.map((start) => sessionIdOf(groupKey, group.events[start]!)));
+    for (const [sessionId, startMs] of group.persisted) {
+      if (current.has(sessionId)) continue;
+      group.persisted.delete(sessionId);
+      this.tombstones.push({ sessionId, key: group.key, startMs });
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import { Session, drainPending } from 'chdb';
+import { resolve } from 'node:path';
+import { StoreError, type QueryParams, type Store } from './store.js';
+import { acquireStoreLock } from './store-lock.js';
+
+const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function parseJsonEachRow<Row>(text: string): Row[] {
+  const rows: Row[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    if (end > start) rows.push(JSON.parse(text.slice(start, end)) as Row);
+    start = end + 1;
+  }
+  return rows;
+}
+
+/**
+ * ClickHouse in-process through chDB: the zero-setup default. One process
+ * holds a data directory at a time (a lock file enforces it with a clear
+ * message), and `close` waits for chDB to release the directory.
+ */
+export class EmbeddedStore implements Store {
+  private constructor(
+    private readonly session: Session,
+    private readonly releaseLock: () => void,
+    readonly description: string,
+  ) {}
+
+  static async open(options: { dir: string; database: string }): Promise<EmbeddedStore> {
+    if (!DATABASE_NAME.test(options.database)) {
+      throw new StoreError(`invalid database name "${options.database}": use letters, digits and _`, false);
+    }
+    const dir = resolve(options.dir);
+    const release = acquireStoreLock(dir);
+    let session: Session;
+    try {
+      await drainPending();
+      session = new Session(dir);
+    } catch (error) {
+      release();
+      throw new StoreError(`could not open the embedded store at ${dir}: ${(error as Error).message}`, false, { cause: error });
+    }
+    const store = new EmbeddedStore(session, release, `embedded:${options.dir} (database ${options.database})`);
+    // The database name is checked above; identifiers cannot be query parameters here.
+    await store.command(`CREATE DATABASE IF NOT EXISTS ${options.database}`);
+    await store.command(`USE ${options.database}`);
+    return store;
+  }
+
+  async command(sql: string, params?: QueryParams): Promise<void> {
+    await this.run(sql, params);
+  }
+
+  async query<Row>(sql: string, params?: QueryParams): Promise<Row[]> {
+    return parseJsonEachRow<Row>(await this.run(sql, params));
+  }
+
+  async insertCompactRows(table: string, columns: readonly string[], lines: string): Promise<void> {
+    if (lines.length === 0) return;
+    try {
+      await this.session.insert({ table, values: Buffer.from(lines), format: 'JSONCompactEachRow', columns });
+    } catch (error) {
+      throw new StoreError(`insert into ${table} failed: ${(error as Error).message}`, false, { cause: error });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.session.close();
+    await drainPending();
+    this.releaseLock();
+  }
+
+  private async run(sql: string, params?: QueryParams): Promise<string> {
+    try {
+      const result = params
+        ? await this.session.queryBindAsync(sql, params, { format: 'JSONEachRow' })
+        : await this.session.queryAsync(sql, { format: 'JSONEachRow' });
+      return result.text();
+    } catch (error) {
+      const message = (error as Error).message.split('\n')[0];
+      throw new StoreError(`ClickHouse (embedded) rejected a query: ${message}\n  query: ${sql.slice(0, 300).replace(/\s+/g, ' ')}`, false, {
+        cause: error,
+      });
+    }
+  }
+}

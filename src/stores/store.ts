@@ -1,0 +1,30 @@
+/**
+ * The one interface every ClickHouse store implements (embedded chDB, server).
+ * SQL text always comes from files in sql/ or from code; values always travel
+ * as query parameters (`{name:Type}`), never spliced into the text.
+ */
+export type QueryParams = Record<string, unknown>;
+
+export interface Store {
+  /** A human description, e.g. `embedded:./.journeys (database journeys)`. */
+  readonly description: string;
+  /** Runs a statement that returns no rows. */
+  command(sql: string, params?: QueryParams): Promise<void>;
+  /** Runs a query and returns its rows as objects (JSONEachRow). */
+  query<Row = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<Row[]>;
+  /** Inserts rows given as JSON arrays in `columns` order, one array per line (JSONCompactEachRow). */
+  insertCompactRows(table: string, columns: readonly string[], lines: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** An infrastructure fault: says whether retrying can help. */
+export class StoreError extends Error {
+  override name = 'StoreError';
+  constructor(
+    message: string,
+    readonly retriable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, writeTemp } from '../helpers/store.js';
+import { resultSnapshot } from '../helpers/snapshot.js';
+import { at, page, track } from '../helpers/segment.js';
+import { loadDefinition } from '../../src/journey/load-definition.js';
+import { compilePipeline, type CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { ingestFiles } from '../../src/pipeline/ingest-files.js';
+import type { Store } from '../../src/stores/store.js';
+
+const base = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
+let runs = 0;
+/** The ecommerce definition under a fresh name: each scenario gets its own rows in the shared store. */
+function freshPipeline(): CompiledPipeline {
+  return compilePipeline({ ...base, name: `ecommerce_run${++runs}` });
+}
+
+const mobile = { userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1' };
+const paid = { campaign: { source: 'google', medium: 'cpc', name: 'brand' } };
+
+/** Three visitors over several hours: complete purchase, checkout abandonment, two sessions, a bridging event. */
+const EVENTS: string[] = [
+  page('/', { id: 'a1', anonymousId: 'alice', at: at(0), context: { ...paid } }),
+  track('Products Searched', { id: 'a2', anonymousId: 'alice', at: at(1) }),
+  track('Product Viewed', { id: 'a3', anonymousId: 'alice', at: at(2) }),
+  track('Product Added', { id: 'a4', anonymousId: 'alice', at: at(4) }),
+  track('Checkout Started', { id: 'a5', anonymousId: 'alice', at: at(6) }),
+  track('Order Completed', { id: 'a6', anonymousId: 'alice', at: at(9) }),
+  page('/', { id: 'b1', anonymousId: 'bob', at: at(3), context: mobile }),
+  track('Product List Viewed', { id: 'b2', anonymousId: 'bob', at: at(3) }),
+  track('Product Viewed', { id: 'b3', anonymousId: 'bob', at: at(5) }),
+  track('Product Added', { id: 'b4', anonymousId: 'bob', at: at(7) }),
+  track('Checkout Started', { id: 'b5', anonymousId: 'bob', at: at(8) }),
+  page('/', { id: 'b6', anonymousId: 'bob', at: at(60), context: mobile }),
+  track('Product Viewed', { id: 'b7', anonymousId: 'bob', at: at(61) }),
+  // carol: 0, 25 | 50, 70 — b-bridge at 37 joins them into one session when it arrives.
+  page('/', { id: 'c1', anonymousId: 'carol', at: at(0) }),
+  track('Products Searched', { id: 'c2', anonymousId: 'carol', at: at(25) }),
+  track('Product Viewed', { id: 'c4', anonymousId: 'carol', at: at(70) }),
+  track('Product Added', { id: 'c5', anonymousId: 'carol', at: at(71) }),
+  track('Checkout Started', { id: 'c6', anonymousId: 'carol', at: at(72) }),
+  track('Order Completed', { id: 'c7', anonymousId: 'carol', at: at(72) }),
+  // dave arrives much later and pushes the watermark on.
+  page('/', { id: 'd1', anonymousId: 'dave', at: at(400) }),
+  track('Product Viewed', { id: 'd2', anonymousId: 'dave', at: at(401) }),
+];
+const BRIDGE = page('/pricing', { id: 'c3', anonymousId: 'carol', at: at(48) });
+const ALL = [...EVENTS.slice(0, 15), BRIDGE, ...EVENTS.slice(15)];
+
+describe('ingest is idempotent and order-independent', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let reference: string;
+  beforeAll(async () => {
+    ({ store, cleanup } = await openTestStore());
+    const pipeline = freshPipeline();
+    await ingestFiles(store, pipeline, [writeTemp('all.ndjson', ALL)]);
+    reference = await resultSnapshot(store, pipeline);
+  });
+  afterAll(async () => cleanup());
+
+  it('the reference run has the hand-computed sessions', () => {
+    const snapshot = JSON.parse(reference);
+    const sessions = snapshot.sessions as Array<{ key: string; event_count: number; ordered_level: number; furthest_level: number; converted: number }>;
+    // [key, events, ordered level, furthest level, converted]
+    expect(sessions.map((s) => [s.key, s.event_count, s.ordered_level, s.furthest_level, s.converted])).toEqual([
+      ['a:alice', 6, 6, 6, 1], // page, search, view, add, checkout, order
+      ['a:bob', 5, 5, 5, 0], // page + list at the same minute, view, add, checkout: abandoned
+      ['a:bob', 2, 1, 3, 0], // back after 52 min: page, view (interest skipped)
+      ['a:carol', 7, 6, 6, 1], // the 23-min bridge keeps gaps of 25, 23, 22 min: one session
+      ['a:dave', 2, 1, 3, 0],
+    ]);
+    const ordered = snapshot.funnels[0].stages as Array<{ stage: string; entered: number; advanced: number | null }>;
+    expect(ordered.map((s) => [s.stage, s.entered, s.advanced])).toEqual([
+      ['awareness', 5, 3],
+      ['interest', 3, 3],
+      ['consideration', 3, 3],
+      ['cart', 3, 3],
+      ['checkout', 3, 2],
+      ['purchase', 2, 0],
+      ['retention', 0, 0],
+      ['advocacy', 0, null],
+    ]);
+    const checkout = (snapshot.abandonment as Array<{ rule: string; started: number; abandoned: number }>).find((r) => r.rule === 'checkout_abandonment');
+    expect(checkout).toMatchObject({ started: 3, abandoned: 1 });
+  });
+
+  it('re-ingesting the same file changes nothing and counts every record as a duplicate', async () => {
+    const pipeline = freshPipeline();
+    const file = writeTemp('all.ndjson', ALL);
+    await ingestFiles(store, pipeline, [file]);
+    const again = await ingestFiles(store, pipeline, [file]);
+    expect(again).toMatchObject({ read: ALL.length, valid: 0, duplicates: ALL.length, dead_lettered: 0 });
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
+
+  it('the same events split into several files and batches give identical results', async () => {
+    const pipeline = freshPipeline();
+    const files = [ALL.slice(0, 4), ALL.slice(4, 11), ALL.slice(11)].map((lines, i) => writeTemp(`part${i}.ndjson`, lines));
+    for (const file of files) await ingestFiles(store, pipeline, [file], { batchSize: 3 });
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
+
+  it('events re-ordered within the lateness give identical results', async () => {
+    const pipeline = freshPipeline();
+    const shuffled = [...ALL];
+    // Swap neighbours; none of them are more than a few minutes apart in time.
+    for (let i = 0; i + 1 < 13; i += 2) [shuffled[i], shuffled[i + 1]] = [shuffled[i + 1]!, shuffled[i]!];
+    await ingestFiles(store, pipeline, [writeTemp('shuffled.ndjson', shuffled)], { batchSize: 4 });
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
+
+  it('an event later than the lateness repairs the sessions it belongs to (merging two) and nothing is counted twice', async () => {
+    const pipeline = freshPipeline();
+    await ingestFiles(store, pipeline, [writeTemp('without-bridge.ndjson', EVENTS)]);
+    const before = JSON.parse(await resultSnapshot(store, pipeline)).sessions as Array<{ key: string }>;
+    expect(before.filter((s) => s.key === 'a:carol')).toHaveLength(2);
+    const late = await ingestFiles(store, pipeline, [writeTemp('bridge.ndjson', [BRIDGE])]);
+    expect(late).toMatchObject({ read: 1, valid: 1, duplicates: 0 });
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
+
+  it('a late duplicate of a closed session is counted as a duplicate, not again', async () => {
+    const pipeline = freshPipeline();
+    await ingestFiles(store, pipeline, [writeTemp('all.ndjson', ALL)]);
+    const again = await ingestFiles(store, pipeline, [writeTemp('dup.ndjson', [ALL[2]!])]);
+    expect(again).toMatchObject({ valid: 0, duplicates: 1 });
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
+});

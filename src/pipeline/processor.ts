@@ -42,6 +42,8 @@ export class JourneyProcessor {
   private readonly sessionIds = new Set<string>();
   private readonly dirtyDays = new Set<number>();
   private readonly clock: () => number;
+  /** Writes run on chDB's threads while the next batch is decoded: at most one batch of them is in flight. */
+  private writes: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -62,8 +64,14 @@ export class JourneyProcessor {
     return this.sessionizer.openSessionCount;
   }
 
-  /** Processes one batch; resolves once its effects are written. */
+  /**
+   * Processes one batch. Its writes are queued behind the previous batch's and
+   * overlap with the next batch's CPU work; the call returns once the
+   * *previous* batch is written. Call `flush` when the effects must be durable
+   * (before committing offsets); `finish` flushes too.
+   */
   async process(records: readonly RawRecord[]): Promise<void> {
+    const previous = this.writes;
     const { pipeline, store } = this.options;
     const now = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: now };
@@ -97,6 +105,7 @@ export class JourneyProcessor {
     const lateTimesByKey = new Map<string, number[]>();
     if (late.length > 0) {
       const keys = [...new Set(late.map((c) => c.event.key))];
+      await this.flush();
       const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
       for (const classified of late) {
         if (stored.has(classified.event.eventId)) {
@@ -110,11 +119,29 @@ export class JourneyProcessor {
       }
     }
     this.summary.valid += accepted.length;
-    await this.writeEvents(accepted, deadLetters);
+    this.enqueue(() => this.writeEvents(accepted, deadLetters));
 
-    const repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
+    let repaired: { closed: SessionSnapshot[]; tombstones: Tombstone[] } = { closed: [], tombstones: [] };
+    if (lateTimesByKey.size > 0) {
+      // A repair reads the stored events, this batch's late ones included.
+      await this.flush();
+      repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
+    }
     const closed = [...repaired.closed, ...this.sessionizer.advance()];
-    await this.writeSessions(closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
+    const sessionRows = this.buildSessionRows(closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
+    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, sessionRows));
+    await previous;
+  }
+
+  /** Resolves once every queued write is in the store (rejects if one failed). */
+  async flush(): Promise<void> {
+    await this.writes;
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write);
+    // Marked handled here; the failure still surfaces at the next flush or batch.
+    this.writes.catch(() => undefined);
   }
 
   /**
@@ -123,7 +150,9 @@ export class JourneyProcessor {
    */
   async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
     const { pipeline, store } = this.options;
-    await this.writeSessions(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones());
+    const open = this.buildSessionRows(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones());
+    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, open));
+    await this.flush();
     await writeStreamState(store, pipeline.name, this.options.stream, {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
@@ -142,8 +171,9 @@ export class JourneyProcessor {
     await store.insertCompactRows('dead_letters', DEAD_LETTER_COLUMNS, joinLines(deadLines));
   }
 
-  private async writeSessions(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): Promise<void> {
-    const { pipeline, store } = this.options;
+  /** Session rows (records and tombstones) as an insert payload; notes the days whose rollups they change. */
+  private buildSessionRows(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): string {
+    const { pipeline } = this.options;
     const context = pipeline.recordContext(this.sessionizer.watermarkMs);
     const records: SessionRecord[] = snapshots.map((snapshot) => buildSessionRecord(snapshot, context));
     for (const record of records) {
@@ -155,6 +185,6 @@ export class JourneyProcessor {
       records.push(buildTombstone(tombstone, pipeline.name));
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
     }
-    await store.insertCompactRows('sessions', SESSION_COLUMNS, joinLines(records.map(sessionRowLine)));
+    return joinLines(records.map(sessionRowLine));
   }
 }

@@ -1,0 +1,103 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { parseFlags } from '../args.js';
+import { createProgress } from '../progress.js';
+import { requirePipeline } from '../pipeline-option.js';
+import { openStore } from '../store-option.js';
+import { writeGenerated } from './generate.js';
+import { printSummary } from './ingest.js';
+import { renderFunnelReport } from './funnel.js';
+import { renderAbandonment } from './abandonment.js';
+import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
+import { ingestFiles } from '../../pipeline/ingest-files.js';
+import { sessionFunnel } from '../../metrics/session-funnel.js';
+import { abandonmentReport } from '../../metrics/abandonment-report.js';
+import { migrate } from '../../stores/migrate.js';
+
+export const HELP = `journeys demo — the whole pipeline on a generated week of shop traffic
+
+Usage: journeys demo [--store embedded:<dir>] [--visitors-per-day <n>]
+
+Generates a week of realistic e-commerce events (with noise, a planted
+mobile checkout bottleneck and an abandonment spike), ingests them into the
+embedded ClickHouse store (database journeys_demo, recreated each run) and
+prints the funnel, the abandonment summary and the dead letters.`;
+
+const DEMO_DATABASE = 'journeys_demo';
+const SPIKE_START = '2026-11-05T19:00:00Z';
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('demo', argv, { store: { type: 'string' }, 'visitors-per-day': { type: 'string' } });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const started = Date.now();
+  const storeSpec = values.store ?? process.env['JOURNEYS_STORE'] ?? 'embedded:./.journeys';
+  const dataDir = join(storeSpec.replace(/^embedded:/, '') || '.journeys', 'demo-input');
+  mkdirSync(dataDir, { recursive: true });
+  const input = join(dataDir, 'ecommerce-week.ndjson');
+
+  console.log('1/3  Generating a week of e-commerce traffic (seed 42) …');
+  const out = createWriteStream(input);
+  const generating = createProgress('     generating');
+  const lines = await writeGenerated(
+    {
+      scenario: 'ecommerce',
+      seed: 42,
+      days: 7,
+      visitorsPerDay: Number(values['visitors-per-day'] ?? 2500),
+      bottleneck: { fromStage: 'checkout', dimension: 'device', value: 'mobile', conversionFactor: 0.55 },
+      spike: { start: SPIKE_START, durationMinutes: 45, checkoutAbandonmentRate: 0.85 },
+    },
+    out,
+    (n) => generating.update(n),
+  );
+  out.end();
+  await once(out, 'finish');
+  generating.done(lines);
+  console.log(`     ${lines.toLocaleString('en-US')} lines in ${input}`);
+
+  const { definition } = requirePipeline('demo', 'ecommerce');
+  const pipeline = compilePipeline(definition);
+  const store = await openStore({ store: storeSpec, database: DEMO_DATABASE });
+  try {
+    await store.command(`DROP DATABASE IF EXISTS ${DEMO_DATABASE}`);
+    await store.command(`CREATE DATABASE ${DEMO_DATABASE}`);
+    await store.command(`USE ${DEMO_DATABASE}`);
+    await migrate(store);
+
+    console.log('\n2/3  Ingesting into the embedded ClickHouse store …');
+    const ingestStarted = Date.now();
+    const ingesting = createProgress('     ingesting', { total: lines });
+    const summary = await ingestFiles(store, pipeline, [input], {
+      onProgress: (read) => ingesting.update(read),
+      onRollupDay: (done, total) => ingesting.update(lines, `rebuilding rollups ${done}/${total}`),
+    });
+    ingesting.done(summary.read);
+    console.log(printSummary(summary, (Date.now() - ingestStarted) / 1000).replace(/^/gm, '     '));
+
+    console.log('\n3/3  Results\n');
+    const funnel = await sessionFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    console.log(renderFunnelReport(funnel));
+    const abandonment = await abandonmentReport(store, { pipeline: pipeline.name, rules: definition.abandonment, range: {}, minBucketSessions: 5 });
+    console.log(`\nAbandonment (planted spike: checkout abandonment from ${SPIKE_START} for 45 min)\n${renderAbandonment(abandonment)}`);
+    const [dead] = await store.query<{ n: number | string }>('SELECT count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    const reasons = await store.query<{ step: string; n: number | string }>(
+      'SELECT step, count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String} GROUP BY step ORDER BY n DESC',
+      { p: pipeline.name },
+    );
+    console.log(`\nDead letters: ${Number(dead?.n ?? 0)} (${reasons.map((r) => `${r.step} ${Number(r.n)}`).join(', ')})`);
+  } finally {
+    await store.close();
+  }
+  const flags = `--pipeline ecommerce --store ${storeSpec} --database ${DEMO_DATABASE}`;
+  console.log(`
+Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
+  npx journeys funnel ${flags} --by device        # which devices lose people at checkout
+  npx journeys funnel ${flags} --level journey     # per person over 7 days
+  npx journeys abandonment ${flags} --rule checkout_abandonment
+  npx journeys sql "SELECT reason, count() FROM dead_letters GROUP BY reason" --store ${storeSpec} --database ${DEMO_DATABASE}`);
+  return 0;
+}

@@ -1,0 +1,70 @@
+import { B2B_SEGMENT_CHOICE, randomPerson } from './b2b-profile.js';
+import type { B2bAccount } from './b2b-crm.js';
+import type { B2bVisitor } from './b2b-site.js';
+import { COUNTRIES, type Country } from './geo.js';
+import type { Prng } from './prng.js';
+import { WeightedChoice } from './weighted-choice.js';
+
+const COUNTRY_CHOICE = new WeightedChoice(COUNTRIES.map((c) => [c, c.weight] as const));
+
+/** Creates CRM accounts with unique, realistic-looking contact and user ids. */
+export class AccountFactory {
+  // Ids grow with gaps, like ids in a live CRM.
+  private contactNumber = 20_400;
+  private userNumber = 58_000;
+
+  constructor(private readonly rng: Prng) {}
+
+  newUserId(): string {
+    return `u_${(this.userNumber += this.rng.int(1, 30))}`;
+  }
+
+  private newContactId(): string {
+    return `c_${(this.contactNumber += this.rng.int(1, 20))}`;
+  }
+
+  /** A contact created from a web visitor (form submit): the tracking cookie is linked. */
+  fromVisitor(visitor: B2bVisitor, source: B2bAccount['source']): B2bAccount {
+    return {
+      contact: { contactId: this.newContactId(), email: visitor.person.email, anonymousId: visitor.anonymousId, userId: visitor.userId },
+      country: visitor.country,
+      segment: visitor.segment,
+      dimensions: { ...visitor.dimensions },
+      visitor,
+      source,
+      lifecycle: undefined,
+      deal: undefined,
+    };
+  }
+
+  /**
+   * A contact without a visitor in this run: an outbound prospect (never on
+   * the site: no anonymousId) or one from before the run (maybe with the
+   * cookie of an earlier visit).
+   */
+  offline(source: B2bAccount['source'], options: { withWebHistory: boolean; withUserId: boolean }): B2bAccount {
+    const rng = this.rng;
+    const country = COUNTRY_CHOICE.pick(rng);
+    const segment = B2B_SEGMENT_CHOICE.pick(rng);
+    return {
+      contact: {
+        contactId: this.newContactId(),
+        email: randomPerson(rng).email,
+        anonymousId: options.withWebHistory ? rng.uuid() : undefined,
+        userId: options.withUserId ? this.newUserId() : undefined,
+      },
+      country,
+      segment,
+      dimensions: { device: 'unknown', browser: 'unknown', country: country.code, segment, channel: options.withWebHistory ? 'direct' : 'outbound' },
+      visitor: undefined,
+      source,
+      lifecycle: undefined,
+      deal: undefined,
+    };
+  }
+
+  /** A country for an account, weighted like traffic. */
+  country(): Country {
+    return COUNTRY_CHOICE.pick(this.rng);
+  }
+}

@@ -1,0 +1,48 @@
+import type { VisitorDimensions } from './anomalies.js';
+import type { DeviceProfile } from './devices.js';
+import { randomIp, type Country } from './geo.js';
+import type { Prng } from './prng.js';
+import type { SiteVisitor } from './segment-writer.js';
+import type { WeightedChoice } from './weighted-choice.js';
+
+/** A browser-bound visitor: Segment identity and context plus the dimensions anomalies target. */
+export interface ProfiledVisitor extends SiteVisitor {
+  country: Country;
+  /** channel is the current session's acquisition channel, updated per session. */
+  dimensions: VisitorDimensions;
+}
+
+/** Share of devices whose clock is wrong (their events need the skew correction). */
+const SKEWED_CLOCK_SHARE = 0.05;
+const MAX_SKEW_MS = 600_000;
+
+/**
+ * Draws a visitor's device, locale, address and clock for `country` and
+ * `segment`: everything that stays the same across the visitor's sessions.
+ */
+export function createSiteVisitor(options: {
+  rng: Prng;
+  country: Country;
+  segment: string;
+  devices: WeightedChoice<DeviceProfile>;
+}): ProfiledVisitor {
+  const { rng, country, segment } = options;
+  const device = options.devices.pick(rng);
+  let clockSkewMs = 0;
+  if (rng.chance(SKEWED_CLOCK_SHARE)) {
+    // A skew of 0 would mean a correct clock: keep skewed devices visibly skewed.
+    clockSkewMs = rng.int(-MAX_SKEW_MS, MAX_SKEW_MS) || 1_000;
+  }
+  return {
+    anonymousId: rng.uuid(),
+    userId: undefined,
+    clockSkewMs,
+    userAgent: device.userAgent,
+    locale: rng.pick(country.locales),
+    location: { country: country.code },
+    traits: { segment },
+    ip: randomIp(country, rng),
+    country,
+    dimensions: { device: device.device, browser: device.browser, country: country.code, segment, channel: 'direct' },
+  };
+}

@@ -1,13 +1,13 @@
 import type { Store } from '../stores/store.js';
 import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, deadLetterRowLine, eventRowLine, joinLines, sessionRowLine } from '../stores/rows.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
-import { groupKeyOf, toSessionEvent } from '../sessions/session-event.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
 import type { ClassifiedEvent } from '../journey/classify.js';
 import type { DeadLetter } from '../core/result.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 import { repairKeys } from './repair.js';
+import { runCoreStep } from './core-step.js';
 import { daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenSessions } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
@@ -73,33 +73,10 @@ export class JourneyProcessor {
   async process(records: readonly RawRecord[]): Promise<void> {
     const previous = this.writes;
     const { pipeline, store } = this.options;
-    const now = this.clock();
-    const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: now };
-    const batchIds = new Set<string>();
-    const accepted: ClassifiedEvent[] = [];
-    const late: ClassifiedEvent[] = [];
-    const deadLetters: DeadLetter[] = [];
-    for (const record of records) {
-      this.summary.read++;
-      ctx.receivedAtMs = record.receivedAtMs ?? now;
-      const decoded = pipeline.decode(record, ctx);
-      if (decoded.kind === 'dead') {
-        deadLetters.push({ raw: record.raw, origin: record.origin, step: decoded.step, reason: decoded.reason, issues: decoded.issues, receivedAtMs: ctx.receivedAtMs });
-        continue;
-      }
-      const classified = pipeline.classify(decoded.value);
-      const event = classified.event;
-      if (batchIds.has(event.eventId)) {
-        this.summary.duplicates++;
-        continue;
-      }
-      batchIds.add(event.eventId);
-      const groupKey = groupKeyOf(event.key, event.sourceSessionId, pipeline.useSourceSessionId);
-      const outcome = this.sessionizer.add(event.key, groupKey, toSessionEvent(classified));
-      if (outcome === 'accepted') accepted.push(classified);
-      else if (outcome === 'late') late.push(classified);
-      else this.summary.duplicates++;
-    }
+    const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: this.clock() };
+    const { accepted, late, deadLetters, duplicates } = runCoreStep(pipeline, this.sessionizer, records, ctx);
+    this.summary.read += records.length;
+    this.summary.duplicates += duplicates;
     this.summary.dead_lettered += deadLetters.length;
 
     const lateTimesByKey = new Map<string, number[]>();

@@ -37,9 +37,9 @@ export const B2B_CHANNELS = new WeightedChoice<ChannelId>([
 
 /** Per segment: probability that an interested session turns into a demo request or trial signup, and deal sizes. */
 export const B2B_ODDS: Record<B2bSegment, { intent: number; demoShare: number; minDeal: number; maxDeal: number }> = {
-  smb: { intent: 0.07, demoShare: 0.25, minDeal: 2_400, maxDeal: 12_000 },
-  mid_market: { intent: 0.065, demoShare: 0.6, minDeal: 15_000, maxDeal: 60_000 },
-  enterprise: { intent: 0.06, demoShare: 0.9, minDeal: 60_000, maxDeal: 250_000 },
+  smb: { intent: 0.035, demoShare: 0.25, minDeal: 2_400, maxDeal: 12_000 },
+  mid_market: { intent: 0.032, demoShare: 0.6, minDeal: 15_000, maxDeal: 60_000 },
+  enterprise: { intent: 0.03, demoShare: 0.9, minDeal: 60_000, maxDeal: 250_000 },
 };
 
 export const B2B_VOCABULARY: CampaignVocabulary = {

@@ -89,14 +89,19 @@ export function productProperties(product: Product, country: Country): Record<st
  * are a quarter of all events, and their properties never change.
  */
 export class ProductJsonCache {
-  private readonly cache = new Map<string, string>();
+  // Keyed by object identity: no key string to build and hash per event.
+  private readonly byCountry = new Map<Country, Map<Product, string>>();
 
   get(product: Product, country: Country): string {
-    const key = `${country.code}${product.id}`;
-    let json = this.cache.get(key);
+    let cache = this.byCountry.get(country);
+    if (cache === undefined) {
+      cache = new Map();
+      this.byCountry.set(country, cache);
+    }
+    let json = cache.get(product);
     if (json === undefined) {
       json = JSON.stringify(productProperties(product, country));
-      this.cache.set(key, json);
+      cache.set(product, json);
     }
     return json;
   }

@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { loadDefinition } from '../journey/load-definition.js';
+import { compilePipeline } from '../pipeline/compiled-pipeline.js';
+import { benchInput } from './bench-input.js';
+import { benchCore } from './core-bench.js';
+import { benchEndToEnd } from './e2e-bench.js';
+import { benchSessionMemory } from './session-memory-bench.js';
+
+/**
+ * `npm run bench [-- --json] [-- --events N]`: throughput of the pure core and
+ * of file → embedded ClickHouse, and heap per open session, on generated
+ * e-commerce traffic. Figures, not assertions: the unit tests time nothing.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { json: { type: 'boolean' }, events: { type: 'string' } } });
+  const lines = Number(values.events ?? 1_000_000);
+  const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`${message}\n`);
+  log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`);
+  const input = await benchInput(lines, log);
+  const pipelinesDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
+  const pipeline = compilePipeline(loadDefinition('ecommerce', { pipelinesDir }).definition);
+
+  const core = await benchCore(pipeline, input);
+  const coreRate = Math.round(core.events / core.seconds);
+  log(`core (parse + validate + classify + sessionize): ${core.events.toLocaleString('en-US')} events in ${core.seconds.toFixed(2)}s = ${coreRate.toLocaleString('en-US')} events/s`);
+
+  const e2e = await benchEndToEnd(pipeline, input);
+  const e2eRate = Math.round(e2e.events / e2e.seconds);
+  log(`end to end (file → embedded ClickHouse, rollups): ${e2e.events.toLocaleString('en-US')} events in ${e2e.seconds.toFixed(2)}s = ${e2eRate.toLocaleString('en-US')} events/s`);
+
+  const memory = await benchSessionMemory(pipeline, input, 300_000);
+  log(`heap per open session: ${memory.bytesPerSession} bytes (${memory.openSessions.toLocaleString('en-US')} open sessions holding ${memory.events.toLocaleString('en-US')} events)`);
+
+  if (values.json) {
+    console.log(JSON.stringify({ core_events_per_s: coreRate, end_to_end_events_per_s: e2eRate, heap_bytes_per_open_session: memory.bytesPerSession }));
+  }
+}
+
+await main();

@@ -1,0 +1,32 @@
+import { batches, readNdjson } from '../sources/file-source.js';
+import { Sessionizer } from '../sessions/sessionizer.js';
+import { DEFAULT_LIMITS } from '../events/limits.js';
+import { runCoreStep } from '../pipeline/core-step.js';
+import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
+
+function settledHeap(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run the benchmark with node --expose-gc (npm run bench does)');
+  for (let i = 0; i < 3; i++) gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/**
+ * Heap bytes per open session: sessions are fed real generated events and
+ * never closed, so each one holds all its events — the honest worst case of
+ * an open session, not an empty shell.
+ */
+export async function benchSessionMemory(pipeline: CompiledPipeline, input: string, maxEvents: number): Promise<{ openSessions: number; events: number; bytesPerSession: number }> {
+  const sessionizer = new Sessionizer({ ...pipeline.split, allowedLatenessMs: Number.MAX_SAFE_INTEGER / 4 });
+  const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
+  let events = 0;
+  const before = settledHeap();
+  for await (const batch of batches(readNdjson(input), 10_000)) {
+    runCoreStep(pipeline, sessionizer, batch, ctx);
+    events += batch.length;
+    if (events >= maxEvents) break;
+  }
+  const after = settledHeap();
+  const openSessions = sessionizer.openSessionCount;
+  return { openSessions, events, bytesPerSession: Math.round((after - before) / openSessions) };
+}

@@ -159,12 +159,11 @@ describe.each(['ecommerce', 'b2b-saas', 'rees46'] as const)('scenario %s', (scen
   it('yields only well-formed valid records', () => {
     const records = valid(lines);
     expect(records.length).toBeGreaterThan(500);
-    if (scenario === 'rees46') {
-      expect(lines[0]).toEqual({ line: REES46_HEADER, kind: 'valid' });
-      for (const { line } of records.slice(1)) expect(csvProblems(line), line).toEqual([]);
-    } else {
-      for (const { line } of records) expect(jsonProblems(line), line).toEqual([]);
-    }
+    if (scenario === 'rees46') expect(lines[0]).toEqual({ line: REES46_HEADER, kind: 'valid' });
+    const rows = scenario === 'rees46' ? records.slice(1) : records;
+    const check = scenario === 'rees46' ? csvProblems : jsonProblems;
+    const offenders = rows.filter(({ line }) => check(line).length > 0).map(({ line }) => [line, check(line)]);
+    expect(offenders.slice(0, 3)).toEqual([]);
   });
 
   it('yields malformed records that a strict reader rejects', () => {
@@ -172,9 +171,8 @@ describe.each(['ecommerce', 'b2b-saas', 'rees46'] as const)('scenario %s', (scen
     const malformed = many.filter((l) => l.kind === 'malformed');
     expect(malformed.length).toBeGreaterThan(50);
     expect(malformed.filter((l) => l.line.trim() === '').length).toBeLessThanOrEqual(3);
-    for (const { line } of malformed) {
-      expect(scenario === 'rees46' ? csvProblems(line) : jsonProblems(line), line).not.toEqual([]);
-    }
+    const check = scenario === 'rees46' ? csvProblems : jsonProblems;
+    expect(malformed.filter(({ line }) => check(line).length === 0).slice(0, 3)).toEqual([]);
   });
 });
 
@@ -183,7 +181,7 @@ describe('ecommerce week', () => {
     scenario: 'ecommerce',
     seed: 3,
     days: 7,
-    visitorsPerDay: 1500,
+    visitorsPerDay: 1200,
     outOfOrderShare: 0.05,
     veryLateShare: 0.005,
     duplicateShare: 0.02,
@@ -201,9 +199,11 @@ describe('ecommerce week', () => {
     let watermark = -Infinity;
     let late = 0;
     let veryLate = 0;
+    let arrivalsBackwards = 0;
+    let onTimeOutOfOrder = 0;
     for (const record of records) {
       const arrival = Date.parse(String(record['receivedAt']));
-      expect(arrival).toBeGreaterThanOrEqual(lastArrival);
+      if (arrival < lastArrival) arrivalsBackwards++;
       lastArrival = arrival;
       const eventTime = eventTimeMs(record);
       // On-time delivery takes at most 3.5 s (send 0–3 s, receive 50–500 ms).
@@ -213,9 +213,11 @@ describe('ecommerce week', () => {
         if (lagMs > 3_600_000) veryLate++;
         continue;
       }
-      expect(eventTime).toBeGreaterThanOrEqual(watermark - 4_000);
+      if (eventTime < watermark - 4_000) onTimeOutOfOrder++;
       watermark = Math.max(watermark, eventTime);
     }
+    expect(arrivalsBackwards).toBe(0);
+    expect(onTimeOutOfOrder).toBe(0);
     const expected = options.outOfOrderShare + options.veryLateShare;
     expect(share(late, records.length)).toBeGreaterThan(expected * 0.8);
     expect(share(late, records.length)).toBeLessThan(expected * 1.2);
@@ -226,13 +228,15 @@ describe('ecommerce week', () => {
   it('repeats earlier valid lines as duplicates, at about the configured share', () => {
     const seen = new Set<string>();
     let duplicates = 0;
+    let unseen = 0;
     for (const { line, kind } of lines) {
       if (kind === 'valid') seen.add(line);
       if (kind === 'duplicate') {
         duplicates++;
-        expect(seen.has(line)).toBe(true);
+        if (!seen.has(line)) unseen++;
       }
     }
+    expect(unseen).toBe(0);
     expect(share(duplicates, records.length)).toBeGreaterThan(options.duplicateShare * 0.8);
     expect(share(duplicates, records.length)).toBeLessThan(options.duplicateShare * 1.2);
   });
@@ -288,7 +292,7 @@ function checkoutConversionByDevice(lines: GeneratedLine[]): Record<'mobile' | '
 }
 
 describe('planted anomalies', () => {
-  const base = { scenario: 'ecommerce', seed: 21, days: 3, visitorsPerDay: 5000, malformedShare: 0, duplicateShare: 0 } as const;
+  const base = { scenario: 'ecommerce', seed: 21, days: 2, visitorsPerDay: 5000, malformedShare: 0, duplicateShare: 0 } as const;
 
   it('a bottleneck lowers checkout → purchase by about its factor, for that device only', () => {
     const factor = 0.4;
@@ -308,7 +312,7 @@ describe('planted anomalies', () => {
     const endMs = startMs + spike.durationMinutes * 60_000;
     const checkouts = new Map<string, number>();
     const completed = new Set<string>();
-    for (const { line, kind } of collect({ ...base, days: 2, spike })) {
+    for (const { line, kind } of collect({ ...base, spike })) {
       if (kind !== 'valid') continue;
       const started = line.includes('"event":"Checkout Started"');
       if (!started && !line.includes('"event":"Order Completed"')) continue;

@@ -41,8 +41,11 @@ HOST=127.0.0.1
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd -P)"
 
-CACHE_DIR="${KAFKA_LOCAL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/journeys/kafka-${KAFKA_VERSION}/libs}"
+CACHE_DIR="${KAFKA_LOCAL_CACHE:-${XDG_CACHE_HOME:-${HOME:?HOME is not set: set KAFKA_LOCAL_CACHE}/.cache}/journeys/kafka-${KAFKA_VERSION}/libs}"
 STATE_DIR="${KAFKA_LOCAL_STATE:-$REPO_ROOT/.kafka}"
+# Absolute paths: the state folder path is also how a running broker is recognised.
+[[ "$CACHE_DIR" == /* ]] || CACHE_DIR="$PWD/$CACHE_DIR"
+[[ "$STATE_DIR" == /* ]] || STATE_DIR="$PWD/$STATE_DIR"
 START_TIMEOUT="${KAFKA_LOCAL_START_TIMEOUT:-90}"
 STOP_TIMEOUT="${KAFKA_LOCAL_STOP_TIMEOUT:-30}"
 HEAP_OPTS="${KAFKA_LOCAL_HEAP_OPTS:--Xmx512m -Xms256m}"

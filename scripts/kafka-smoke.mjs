@@ -66,8 +66,8 @@ async function main() {
     topics: [{ topic, numPartitions: PARTITIONS, replicationFactor: 1 }],
     waitForLeaders: true,
   });
-  topicCreated = true;
   if (!created) throw new Error(`topic ${topic} already existed`);
+  topicCreated = true;
 
   await producer.connect();
   const sent = Array.from({ length: MESSAGES }, (_, i) => ({
@@ -86,8 +86,10 @@ async function main() {
   });
   // kafkajs restarts the consumer by itself after retriable errors (e.g. the group
   // coordinator still loading on a fresh broker); only a final crash is a failure.
+  let restarts = 0;
   consumer.on(consumer.events.CRASH, ({ payload }) => {
-    if (!payload.restart) rejectAll(payload.error);
+    if (payload.restart) restarts += 1;
+    else rejectAll(payload.error);
   });
 
   await consumer.connect();
@@ -109,8 +111,12 @@ async function main() {
 
   const missing = sent.map((_, i) => i).filter((i) => !seen.has(i));
   const dupes = [...seen].filter(([, n]) => n > 1).map(([i]) => i);
-  if (missing.length || dupes.length) {
-    throw new Error(`missing seqs [${missing}] duplicated seqs [${dupes}]`);
+  if (missing.length) throw new Error(`missing seqs [${missing}]`);
+  // A restarted consumer re-reads uncommitted messages (at-least-once): duplicates are
+  // only an error when the consumer never restarted.
+  if (dupes.length && restarts === 0) throw new Error(`duplicated seqs [${dupes}]`);
+  if (dupes.length) {
+    console.error(`note: ${dupes.length} messages redelivered after ${restarts} consumer restart(s)`);
   }
   if (partitionsSeen.size < 2) {
     throw new Error(`expected keyed messages to spread over partitions, got only ${[...partitionsSeen]}`);

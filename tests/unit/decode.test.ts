@@ -115,3 +115,28 @@ describe('decoding JSON records', () => {
     expect(a.kind === 'ok' && b.kind === 'ok' && a.value.eventId === b.value.eventId && a.value.eventId.length).toBe(20);
   });
 });
+
+describe('event time parsing', async () => {
+  const { parseIsoMs } = await import('../../src/events/time.js');
+  it.each([
+    ['2026-11-02T10:00:00.123Z', Date.UTC(2026, 10, 2, 10, 0, 0, 123)],
+    ['2026-11-02T10:00:00Z', Date.UTC(2026, 10, 2, 10, 0, 0)],
+    ['2026-11-02T11:00:00.000+01:00', Date.UTC(2026, 10, 2, 10, 0, 0)],
+    ['2026-11-02T10:00:00', Date.UTC(2026, 10, 2, 10, 0, 0)],
+    ['2024-02-29T00:00:00.000Z', Date.UTC(2024, 1, 29)],
+    ['2026-13-01T00:00:00.000Z', undefined],
+    ['2026-11-0xT10:00:00.000Z', undefined],
+    ['yesterday', undefined],
+  ])('%s', (text, expected) => {
+    expect(parseIsoMs(text)).toBe(expected);
+  });
+
+  it('the fast path agrees with Date.parse on canonical UTC times, edge values included', () => {
+    const texts = ['2026-02-30T00:00:00.000Z', '2026-11-02T24:00:00.000Z', '2000-01-01T00:00:00.000Z', '2099-12-31T23:59:59.999Z'];
+    for (let i = 0; i < 2000; i++) texts.push(new Date(Date.UTC(2000, 0, 1) + Math.floor(Math.random() * 3e12)).toISOString());
+    for (const text of texts) {
+      const expected = Date.parse(text);
+      expect(parseIsoMs(text)).toBe(Number.isFinite(expected) ? expected : undefined);
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { B2B_SEGMENT_CHOICE, randomPerson } from './b2b-profile.js';
 import type { B2bAccount } from './b2b-crm.js';
 import type { B2bVisitor } from './b2b-site.js';
-import { COUNTRIES, type Country } from './geo.js';
+import { COUNTRIES } from './geo.js';
 import type { Prng } from './prng.js';
 import { WeightedChoice } from './weighted-choice.js';
 
@@ -61,10 +61,5 @@ export class AccountFactory {
       lifecycle: undefined,
       deal: undefined,
     };
-  }
-
-  /** A country for an account, weighted like traffic. */
-  country(): Country {
-    return COUNTRY_CHOICE.pick(this.rng);
   }
 }

@@ -105,7 +105,7 @@ export class B2bPipeline {
       proposal: (t) => this.decide(account, t),
       negotiation: (t) => this.close(account, t, this.deps.rng.chance(0.55)),
     };
-    this.deps.scheduler.at(atMs, () => steps[point](atMs));
+    if (atMs < this.deps.scheduler.endMs) this.deps.scheduler.at(atMs, () => steps[point](atMs));
   }
 
   private toMql(account: B2bAccount, t: number): void {

@@ -1,5 +1,5 @@
 import type { AccountFactory } from './b2b-accounts.js';
-import type { B2bPipeline, ResumePoint } from './b2b-crm.js';
+import type { B2bAccount, B2bPipeline, ResumePoint } from './b2b-crm.js';
 import { B2B_ODDS, businessTime, dealCurrency } from './b2b-profile.js';
 import type { CrmWriter, DealStage, LifecycleStage } from './crm-writer.js';
 import { COUNTRIES } from './geo.js';
@@ -25,6 +25,13 @@ const LIFECYCLE_AT: Record<ResumePoint, LifecycleStage> = {
   discovery: 'opportunity',
   proposal: 'opportunity',
   negotiation: 'opportunity',
+};
+/** The open deal's stage for backlog accounts resuming inside the deal pipeline. */
+const DEAL_AT: Partial<Record<ResumePoint, DealStage>> = {
+  qualification: 'qualification',
+  discovery: 'discovery',
+  proposal: 'proposal',
+  negotiation: 'negotiation',
 };
 const REPLY_ODDS = 0.1;
 const SEQUENCE_SUBJECTS = ['Quick idea for your support team', 'Following up', 'Last try: worth a chat?'] as const;
@@ -52,9 +59,9 @@ export function startProspecting(deps: {
     for (let i = 0; i < count; i++) {
       const account = accounts.offline('backlog', { withWebHistory: rng.chance(0.7), withUserId: rng.chance(0.4) });
       account.lifecycle = LIFECYCLE_AT[point];
-      if (LIFECYCLE_AT[point] === 'opportunity') {
+      const stage = DEAL_AT[point];
+      if (stage !== undefined) {
         const odds = B2B_ODDS[account.segment];
-        const stage: DealStage = point === 'qualification' || point === 'discovery' || point === 'proposal' || point === 'negotiation' ? point : 'qualification';
         account.deal = {
           dealId: `d_${backlogDeal++}`,
           stage,
@@ -67,7 +74,7 @@ export function startProspecting(deps: {
   }
 
   const prospects = new ArrivalProcess({ profile: BUSINESS_TRAFFIC, countries: COUNTRIES, visitorsPerDay: expectedLeadsPerDay * 1.5 });
-  const touch = (account: ReturnType<AccountFactory['offline']>, step: number, atMs: number): void => {
+  const touch = (account: B2bAccount, step: number, atMs: number): void => {
     crm.write(account.contact, atMs, { kind: 'activity', activity: { channel: 'email', direction: 'outbound', subject: SEQUENCE_SUBJECTS[step] ?? 'Checking in' } });
     if (rng.chance(REPLY_ODDS)) {
       const replyMs = businessTime(atMs + rng.int(HOUR_MS, 2 * DAY_MS), account.country, rng);

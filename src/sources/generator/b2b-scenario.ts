@@ -60,6 +60,7 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
     visitor.dimensions.channel = channel;
     const { endMs, conversion } = site.run(visitor, atMs, acquire(channel, B2B_VOCABULARY, rng));
     if (conversion?.kind === 'subscribe') {
+      visitor.subscribed = true;
       const account = accounts.fromVisitor(visitor, 'demo');
       accountOf.set(visitor, account);
       account.lifecycle = 'subscriber';
@@ -89,8 +90,9 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
     (afterMs) => arrivals.nextArrivalMs(afterMs, rng),
     (atMs) => {
       const segment = B2B_SEGMENT_CHOICE.pick(rng);
-      const profile = createSiteVisitor({ rng, country: arrivals.countryAt(atMs, rng), segment, devices: BUSINESS_DEVICES });
-      visit({ ...profile, segment, person: randomPerson(rng), converted: false }, atMs, 1);
+      const country = arrivals.countryAt(atMs, rng);
+      const extra = { segment, person: randomPerson(rng), converted: false, subscribed: false };
+      visit(createSiteVisitor({ rng, country, segment, devices: BUSINESS_DEVICES }, extra), atMs, 1);
     },
   );
   const expectedLeadsPerDay = options.visitorsPerDay * LEADS_PER_VISITOR;

@@ -11,8 +11,10 @@ import type { ProfiledVisitor } from './site-visitor.js';
 export interface B2bVisitor extends ProfiledVisitor {
   segment: B2bSegment;
   person: Person;
-  /** True once they became a CRM contact (form submitted): later visits do not convert again. */
+  /** True once they became a lead (form submitted): later visits do not convert again. */
   converted: boolean;
+  /** True once they subscribed to the blog newsletter (a CRM contact at stage subscriber). */
+  subscribed: boolean;
 }
 
 /** What a site session led to, for the CRM side. */
@@ -44,24 +46,24 @@ export class B2bSiteSession {
     const end = (conversion: SiteConversion) => ({ endMs: clock.t, conversion });
     clock.t = startMs - 5_000;
 
-    let interested = false;
-    if (acquisition.landing === 'content' || (acquisition.landing === 'home' && acquisition.referrer !== '' && rng.chance(0.5))) {
+    // Awareness: paid clicks land on a product page (already interested); others on a blog post or home.
+    const landedOnProduct = acquisition.landing === 'listing' || acquisition.landing === 'detail';
+    if (landedOnProduct) {
+      trail.open(clock.think(), acquisition.landing === 'detail' ? PRODUCT_PAGES[1] : PRODUCT_PAGES[0]);
+    } else if (acquisition.landing === 'content' || (acquisition.referrer !== '' && rng.chance(0.5))) {
       const post = rng.pick(BLOG_POSTS);
       const view = trail.open(clock.think(), { name: 'Blog Post', path: `/blog/${post}`, title: post.replace(/-/g, ' ') });
-      if (!visitor.converted && rng.chance(0.02)) {
+      if (!visitor.converted && !visitor.subscribed && rng.chance(0.02)) {
         writer.track(visitor, view, clock.think(), 'Newsletter Subscribed', { list: 'blog', source: `/blog/${post}` });
         return end({ kind: 'subscribe', atMs: clock.t });
       }
-    } else if (acquisition.landing === 'home') {
-      trail.open(clock.think(), HOME);
     } else {
-      trail.open(clock.think(), acquisition.landing === 'detail' ? PRODUCT_PAGES[1] : PRODUCT_PAGES[0]);
-      interested = true;
+      trail.open(clock.think(), HOME);
     }
-    if (!interested) {
+    // Interest: product pages (features, pricing, integrations, …).
+    if (!landedOnProduct) {
       if (!advance(0.45, 'awareness')) return end(undefined);
       productPage();
-      interested = true;
     }
     while (rng.chance(0.5)) productPage();
     if (rng.chance(0.15)) trail.open(clock.think(), { name: 'Docs', path: '/docs/getting-started', title: 'Getting started' });

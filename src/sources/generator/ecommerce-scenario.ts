@@ -82,8 +82,9 @@ export function setupEcommerce(ctx: ScenarioContext): void {
     (afterMs) => arrivals.nextArrivalMs(afterMs, rng),
     (atMs) => {
       const segment = SHOP_SEGMENT_CHOICE.pick(rng);
-      const profile = createSiteVisitor({ rng, country: arrivals.countryAt(atMs, rng), segment, devices: CONSUMER_DEVICES });
-      const shopper: Shopper = { ...profile, segment, accountUserId: rng.chance(SHOP_ODDS[segment].hasAccount) ? newUserId() : undefined };
+      const country = arrivals.countryAt(atMs, rng);
+      const accountUserId = rng.chance(SHOP_ODDS[segment].hasAccount) ? newUserId() : undefined;
+      const shopper: Shopper = createSiteVisitor({ rng, country, segment, devices: CONSUMER_DEVICES }, { segment, accountUserId });
       visit(shopper, atMs, 1);
     },
   );

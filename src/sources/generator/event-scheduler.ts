@@ -44,6 +44,8 @@ export class EventScheduler {
   /** Per valid record: probability of also emitting a malformed line, so that they are ≈ malformedShare of all lines. */
   private readonly malformedPerValid: number;
   private seq = 0;
+  /** The simulation clock: the key of the entry being processed. */
+  private nowMs = -Infinity;
 
   constructor(options: { rng: Prng; startMs: number; endMs: number; shares: DeliveryShares; malformer: Malformer }) {
     this.rng = options.rng;
@@ -62,6 +64,7 @@ export class EventScheduler {
 
   /** Runs `task` when the simulation clock reaches `atMs`. */
   at(atMs: number, task: () => void): void {
+    this.assertNotPast(atMs);
     this.heap.push({ key: atMs, seq: this.seq++, line: '', kind: 'valid', task });
   }
 
@@ -82,6 +85,7 @@ export class EventScheduler {
    * little later and a malformed record next to it.
    */
   emit(arrivalMs: number, line: string): void {
+    this.assertNotPast(arrivalMs);
     this.heap.push({ key: arrivalMs, seq: this.seq++, line, kind: 'valid', task: undefined });
     const r = this.rng.float();
     if (r < this.shares.duplicateShare) {
@@ -92,6 +96,11 @@ export class EventScheduler {
     }
   }
 
+  /** Arrival order holds only if nothing is queued before the entry being processed: a scenario bug otherwise. */
+  private assertNotPast(ms: number): void {
+    if (ms < this.nowMs) throw new Error(`EventScheduler: ${ms} is before the simulation clock ${this.nowMs}`);
+  }
+
   /** Queues a line that is not derived from a record (e.g. a CSV header) at `arrivalMs`. */
   emitRaw(arrivalMs: number, generated: GeneratedLine): void {
     this.heap.push({ key: arrivalMs, seq: this.seq++, line: generated.line, kind: generated.kind, task: undefined });
@@ -100,6 +109,7 @@ export class EventScheduler {
   /** Runs the simulation, yielding lines in arrival order until nothing is pending. */
   *drain(): Generator<GeneratedLine> {
     for (let entry = this.heap.pop(); entry !== undefined; entry = this.heap.pop()) {
+      this.nowMs = entry.key;
       if (entry.task) entry.task();
       else yield { line: entry.line, kind: entry.kind };
     }

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, writeTemp } from '../helpers/store.js';
+import { at, page, track } from '../helpers/segment.js';
+import { loadDefinition } from '../../src/journey/load-definition.js';
+import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { ingestFiles } from '../../src/pipeline/ingest-files.js';
+import { sessionFunnel } from '../../src/metrics/session-funnel.js';
+import { journeyFunnel } from '../../src/metrics/journey-funnel.js';
+import type { Store } from '../../src/stores/store.js';
+
+describe('CSV ingest (REES46 layout) and person-level journeys', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ store, cleanup } = await openTestStore()));
+  afterAll(async () => cleanup());
+
+  it('maps the REES46 columns, splits 30-minute sessions and dead-letters bad rows', async () => {
+    const pipeline = compilePipeline(loadDefinition('rees46', { pipelinesDir: 'pipelines' }).definition);
+    const summary = await ingestFiles(store, pipeline, ['tests/fixtures/rees46-sample.csv']);
+    // 13 rows: 1 exact duplicate row, 3 bad rows (missing user_id, wrong column count, bad time).
+    expect(summary).toEqual({ read: 13, valid: 9, duplicates: 1, dead_lettered: 3, sessions: 5 });
+    const sessions = await store.query<{ key: string; event_count: number; ordered_level: number; source_session_id: string }>(
+      "SELECT key, event_count, ordered_level, source_session_id FROM sessions FINAL WHERE pipeline = 'rees46' ORDER BY key, start",
+    );
+    expect(sessions.map((s) => [s.key, s.event_count, s.ordered_level])).toEqual([
+      ['u:535871217', 1, 1],
+      ['u:541312140', 3, 3], // view 00:00, cart 00:03, purchase 00:10
+      ['u:550050854', 1, 1], // the same row twice: one event
+      ['u:554748717', 3, 2],
+      ['u:554748717', 1, 1],
+    ]);
+    const bob = sessions.filter((s) => s.key === 'u:554748717');
+    // 00:02:10 view, 00:30 view, 00:31 cart (gaps 27m50s, 1m) → one session; 01:05 view (34 min later) → a second.
+    expect(bob.map((s) => [s.event_count, s.ordered_level])).toEqual([
+      [3, 2],
+      [1, 1],
+    ]);
+    expect(bob[0]!.source_session_id).toBe('9333dfbd-b87a-4708-9857-6336556b0fcc');
+    const reasons = await store.query<{ origin: string; reason: string }>("SELECT origin, reason FROM dead_letters FINAL WHERE pipeline = 'rees46' ORDER BY origin");
+    expect(reasons.map((r) => r.origin)).toEqual(['tests/fixtures/rees46-sample.csv:11', 'tests/fixtures/rees46-sample.csv:12', 'tests/fixtures/rees46-sample.csv:13']);
+    expect(reasons[0]!.reason).toMatch(/user_id/);
+    expect(reasons[1]!.reason).toMatch(/expected 9 columns/);
+    expect(reasons[2]!.reason).toMatch(/no usable event time/);
+    const funnel = await sessionFunnel(store, { pipeline: 'rees46', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    expect(funnel.stages.map((s) => [s.stage, s.entered, s.advanced])).toEqual([
+      ['view', 5, 2],
+      ['cart', 2, 1],
+      ['purchase', 1, null],
+    ]);
+    // Time to next counts from the first reach of a stage: view → cart took 3 min (541312140) and
+    // 28 min 50 s (554748717: first view 00:02:10, cart 00:31). Median 955 s; p90 = 180 + 0.9 × 1550 s.
+    expect(funnel.stages[0]).toMatchObject({ median_time_to_next_ms: 955_000, p90_time_to_next_ms: 1_575_000 });
+  });
+
+  it('--level journey follows one person across sessions within the conversion window', async () => {
+    const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
+    const pipeline = compilePipeline({ ...definition, name: 'journey_case' });
+    const day = 24 * 60;
+    const file = writeTemp('journeys.ndjson', [
+      // ann: page + view on day 0; back on day 2 (new session): add, checkout, order → converts within 7 days.
+      page('/', { anonymousId: 'ann', at: at(0) }),
+      track('Products Searched', { anonymousId: 'ann', at: at(1) }),
+      track('Product Viewed', { anonymousId: 'ann', at: at(2) }),
+      track('Product Added', { anonymousId: 'ann', at: at(2 * day) }),
+      track('Checkout Started', { anonymousId: 'ann', at: at(2 * day + 3) }),
+      track('Order Completed', { anonymousId: 'ann', at: at(2 * day + 5) }),
+      // ben: same path but orders 8 days after the first page: outside the 7-day window.
+      page('/', { anonymousId: 'ben', at: at(0) }),
+      track('Products Searched', { anonymousId: 'ben', at: at(1) }),
+      track('Product Viewed', { anonymousId: 'ben', at: at(2) }),
+      track('Product Added', { anonymousId: 'ben', at: at(8 * day) }),
+      track('Checkout Started', { anonymousId: 'ben', at: at(8 * day + 1) }),
+      track('Order Completed', { anonymousId: 'ben', at: at(8 * day + 2) }),
+    ]);
+    await ingestFiles(store, pipeline, [file]);
+    const sessions = await sessionFunnel(store, { pipeline: 'journey_case', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    // Per session the returning visits start at cart without a page view: ordered level 0.
+    expect(sessions.stages.slice(0, 6).map((s) => s.entered)).toEqual([2, 2, 2, 0, 0, 0]);
+    const journeys = await journeyFunnel(store, {
+      pipeline: 'journey_case',
+      stageNames: pipeline.stageNames,
+      mode: 'ordered',
+      range: {},
+      journeyWindowMs: definition.funnel.journeyWindow,
+    });
+    expect(journeys.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.advanced])).toEqual([
+      ['awareness', 2, 2],
+      ['interest', 2, 2],
+      ['consideration', 2, 1],
+      ['cart', 1, 1],
+      ['checkout', 1, 1],
+      ['purchase', 1, 0],
+      ['retention', 0, 0],
+    ]);
+    // ann: consideration (minute 2) → cart (2 days later) = 2 days − 2 min.
+    expect(journeys.stages[2]!.median_time_to_next_ms).toBe(2 * day * 60_000 - 2 * 60_000);
+  });
+});

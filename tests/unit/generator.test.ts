@@ -247,17 +247,35 @@ describe('ecommerce week', () => {
     expect(share(malformed, lines.length)).toBeLessThan(options.malformedShare * 1.2);
   });
 
-  it('converts 2–4 % of sessions and shapes traffic like a real week', () => {
+  it('converts 2–4 % of sessions', () => {
     // A landing page is a page call whose referrer is not the shop itself.
     const landings = records.filter((r) => r['type'] === 'page' && !String((r['context'] as { page: { referrer: string } }).page.referrer).startsWith('https://shop.example.com'));
     const orders = records.filter((r) => r['event'] === 'Order Completed').length;
     expect(share(orders, landings.length)).toBeGreaterThan(0.02);
     expect(share(orders, landings.length)).toBeLessThan(0.04);
+  });
+
+  it('shapes arrivals like a real week: evenings over nights, weekdays over weekends', () => {
+    const firstSeen = new Map<string, number>();
+    for (const r of records) {
+      const id = String(r['anonymousId']);
+      if (r['source'] !== 'crm' && !firstSeen.has(id)) firstSeen.set(id, eventTimeMs(r));
+    }
     const perWeekday = new Array<number>(7).fill(0);
-    for (const landing of landings) perWeekday[(new Date(eventTimeMs(landing)).getUTCDay() + 6) % 7]! += 1;
+    for (const t of firstSeen.values()) perWeekday[(new Date(t).getUTCDay() + 6) % 7]! += 1;
     const weekday = perWeekday.slice(0, 5).reduce((a, b) => a + b, 0) / 5;
     const weekend = (perWeekday[5]! + perWeekday[6]!) / 2;
-    expect(weekend).toBeLessThan(weekday);
+    expect(weekend).toBeLessThan(weekday * 0.95);
+    // US visitors (UTC−5): 19–22 h local is 00–03 UTC, 02–05 h local is 07–10 UTC.
+    const usHours = new Array<number>(24).fill(0);
+    for (const r of records) {
+      const id = String(r['anonymousId']);
+      if (firstSeen.get(id) !== eventTimeMs(r) || ((r['context'] as Json)['location'] as Json)['country'] !== 'US') continue;
+      usHours[new Date(eventTimeMs(r)).getUTCHours()]! += 1;
+    }
+    const evening = usHours.slice(0, 3).reduce((a, b) => a + b, 0);
+    const night = usHours.slice(7, 10).reduce((a, b) => a + b, 0);
+    expect(evening).toBeGreaterThan(night * 4);
   });
 
   it('returns visitors on later days, some logged in with a userId and an identify call', () => {

@@ -16,7 +16,7 @@ export const SHOPPING_TRAFFIC: TrafficProfile = {
     0.55, 0.35, 0.22, 0.16, 0.14, 0.18, 0.35, 0.6, 0.8, 0.95, 1.0, 1.05, 1.15, 1.1, 1.0, 1.0, 1.05, 1.15, 1.35, 1.6, 1.8,
     1.75, 1.4, 0.95,
   ],
-  dayWeights: [1.06, 1.08, 1.06, 1.04, 0.98, 0.84, 0.94],
+  dayWeights: [1.06, 1.08, 1.06, 1.04, 0.98, 0.8, 0.88],
 };
 
 /** Business software buyers: office hours, and little at weekends. */

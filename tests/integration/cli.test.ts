@@ -53,10 +53,10 @@ describe('journeys CLI', () => {
     const table = journeys(['funnel', '--pipeline', 'ecommerce', '--store', store]);
     expect(table.stdout).toMatch(/awareness\s+2\s+1\s+1\s+50\.0%/);
     // The bad line came twice, from two places: one dead letter per origin.
-    const dead = journeys(['sql', 'SELECT origin, step FROM dead_letters FINAL ORDER BY origin', '--store', store, '--format', 'json']);
+    const dead = journeys(['sql', 'SELECT origin, step FROM dead_letters FINAL ORDER BY origin_kind', '--store', store, '--format', 'json']);
     expect(JSON.parse(dead.stdout)).toEqual([
-      { origin: 'stdin:7', step: 'decode-json' },
       { origin: expect.stringMatching(/cli\.ndjson:7$/), step: 'decode-json' },
+      { origin: 'stdin:7', step: 'decode-json' },
     ]);
   });
 

@@ -10,8 +10,8 @@ import { writeGenerated } from '../cli/commands/generate.js';
  * not the generator.
  */
 export async function benchInput(lines: number, log: (message: string) => void): Promise<string> {
-  // ~17 lines per visitor-day in the e-commerce scenario; one simulated week.
-  const visitorsPerDay = Math.ceil(lines / 7 / 17);
+  // The e-commerce scenario gives ~7.1 lines per new visitor over one simulated week.
+  const visitorsPerDay = Math.ceil(lines / 7 / 7.1);
   const path = join(tmpdir(), `journeys-bench-ecommerce-${visitorsPerDay}.ndjson`);
   if (existsSync(path)) return path;
   log(`generating ~${lines.toLocaleString('en-US')} events into ${path} (once) …`);

@@ -3,30 +3,29 @@ import { Sessionizer } from '../sessions/sessionizer.js';
 import { buildSessionRecord } from '../sessions/session-record.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
 import { runCoreStep } from '../pipeline/core-step.js';
-import type { CompiledPipeline, RawRecord } from '../pipeline/compiled-pipeline.js';
+import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
 
 /**
  * The pure core: decode + validate (zod), classify, sessionize, build session
  * records. File reading is outside the timed part; everything else is in.
  */
 export async function benchCore(pipeline: CompiledPipeline, input: string): Promise<{ events: number; seconds: number; sessions: number }> {
-  // Batches are read up front so only the core is timed.
-  const loaded: RawRecord[][] = [];
-  for await (const batch of batches(readNdjson(input), 20_000)) loaded.push(batch);
   const sessionizer = new Sessionizer(pipeline.split);
   const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
   let events = 0;
   let sessions = 0;
-  const started = process.hrtime.bigint();
-  for (const batch of loaded) {
-    runCoreStep(pipeline, sessionizer, batch, ctx);
+  let nanoseconds = 0n;
+  // Only the core is timed: reading the file happens between the timed spans.
+  for await (const batch of batches(readNdjson(input), 5_000)) {
+    const started = process.hrtime.bigint();
+    runCoreStep(pipeline, sessionizer, batch, ctx, () => undefined);
     const context = pipeline.recordContext(sessionizer.watermarkMs);
     for (const closed of sessionizer.advance()) {
       buildSessionRecord(closed, context);
       sessions++;
     }
+    nanoseconds += process.hrtime.bigint() - started;
     events += batch.length;
   }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { events, seconds, sessions };
+  return { events, seconds: Number(nanoseconds) / 1e9, sessions };
 }

@@ -22,7 +22,7 @@ export async function benchSessionMemory(pipeline: CompiledPipeline, input: stri
   let events = 0;
   const before = settledHeap();
   for await (const batch of batches(readNdjson(input), 10_000)) {
-    runCoreStep(pipeline, sessionizer, batch, ctx);
+    runCoreStep(pipeline, sessionizer, batch, ctx, () => undefined);
     events += batch.length;
     if (events >= maxEvents) break;
   }

@@ -6,8 +6,8 @@ import type { DecodeContext } from '../events/decode-context.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 
 export interface CoreStepResult {
-  /** Valid, new events placed in open sessions. */
-  accepted: ClassifiedEvent[];
+  /** How many valid, new events were placed in open sessions (each was handed to `onAccepted`). */
+  accepted: number;
   /** Valid events that may belong to already closed sessions: the store decides (duplicate or repair). */
   late: ClassifiedEvent[];
   deadLetters: DeadLetter[];
@@ -19,10 +19,19 @@ export interface CoreStepResult {
  * sessionize. No I/O, no clock (the arrival time is in the context): the same
  * function serves the processor and the benchmark.
  */
-export function runCoreStep(pipeline: CompiledPipeline, sessionizer: Sessionizer, records: readonly RawRecord[], ctx: DecodeContext): CoreStepResult {
+export function runCoreStep(
+  pipeline: CompiledPipeline,
+  sessionizer: Sessionizer,
+  records: readonly RawRecord[],
+  ctx: DecodeContext,
+  // Called at once for each accepted event, so the caller can encode its row
+  // and let the event object die young (batches of retained events made GC
+  // the costliest part of the core).
+  onAccepted: (event: ClassifiedEvent) => void,
+): CoreStepResult {
   const defaultReceivedAt = ctx.receivedAtMs;
   const batchIds = new Set<string>();
-  const result: CoreStepResult = { accepted: [], late: [], deadLetters: [], duplicates: 0 };
+  const result: CoreStepResult = { accepted: 0, late: [], deadLetters: [], duplicates: 0 };
   for (const record of records) {
     ctx.receivedAtMs = record.receivedAtMs ?? defaultReceivedAt;
     const decoded = pipeline.decode(record, ctx);
@@ -39,7 +48,10 @@ export function runCoreStep(pipeline: CompiledPipeline, sessionizer: Sessionizer
     batchIds.add(event.eventId);
     const groupKey = groupKeyOf(event.key, event.sourceSessionId, pipeline.useSourceSessionId);
     const outcome = sessionizer.add(event.key, groupKey, toSessionEvent(classified));
-    if (outcome === 'accepted') result.accepted.push(classified);
+    if (outcome === 'accepted') {
+      result.accepted++;
+      onAccepted(classified);
+    }
     else if (outcome === 'late') result.late.push(classified);
     else result.duplicates++;
   }

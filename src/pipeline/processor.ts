@@ -12,6 +12,9 @@ import { daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenSessions } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
 
+/** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
+const LATE_EVENTS_PER_REPAIR = 5_000;
+
 /** Counts of one run: read = valid + duplicates + dead_lettered (blank lines are not records). */
 export interface IngestSummary {
   read: number;
@@ -44,6 +47,8 @@ export class JourneyProcessor {
   private readonly clock: () => number;
   /** Writes run on chDB's threads while the next batch is decoded: at most one batch of them is in flight. */
   private writes: Promise<void> = Promise.resolve();
+  /** Late events waiting to be resolved against the store, by event id. */
+  private readonly pendingLate = new Map<string, ClassifiedEvent>();
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -67,52 +72,70 @@ export class JourneyProcessor {
   /**
    * Processes one batch. Its writes are queued behind the previous batch's and
    * overlap with the next batch's CPU work; the call returns once the
-   * *previous* batch is written. Call `flush` when the effects must be durable
-   * (before committing offsets); `finish` flushes too.
+   * *previous* batch is written. Late events are collected and resolved
+   * against the store in groups (a resolution has to wait for the writes, so
+   * doing it per batch would serialise the pipeline). Call `flush` when the
+   * effects must be durable (before committing offsets); `finish` flushes too.
    */
   async process(records: readonly RawRecord[]): Promise<void> {
     const previous = this.writes;
     const { pipeline, store } = this.options;
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: this.clock() };
-    const { accepted, late, deadLetters, duplicates } = runCoreStep(pipeline, this.sessionizer, records, ctx);
+    const eventRows: string[] = [];
+    const encode = (event: ClassifiedEvent) => eventRows.push(eventRowLine(pipeline.name, pipeline.stageNames, event));
+    const { late, deadLetters, duplicates } = runCoreStep(pipeline, this.sessionizer, records, ctx, encode);
     this.summary.read += records.length;
     this.summary.duplicates += duplicates;
     this.summary.dead_lettered += deadLetters.length;
-
-    const lateTimesByKey = new Map<string, number[]>();
-    if (late.length > 0) {
-      const keys = [...new Set(late.map((c) => c.event.key))];
-      await this.flush();
-      const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
-      for (const classified of late) {
-        if (stored.has(classified.event.eventId)) {
-          this.summary.duplicates++;
-          continue;
-        }
-        accepted.push(classified);
-        const times = lateTimesByKey.get(classified.event.key) ?? [];
-        times.push(classified.event.timestampMs);
-        lateTimesByKey.set(classified.event.key, times);
-      }
+    this.summary.valid += eventRows.length;
+    for (const event of late) {
+      if (this.pendingLate.has(event.event.eventId)) this.summary.duplicates++;
+      else this.pendingLate.set(event.event.eventId, event);
     }
-    this.summary.valid += accepted.length;
-    this.enqueue(() => this.writeEvents(accepted, deadLetters));
-
-    let repaired: { closed: SessionSnapshot[]; tombstones: Tombstone[] } = { closed: [], tombstones: [] };
-    if (lateTimesByKey.size > 0) {
-      // A repair reads the stored events, this batch's late ones included.
-      await this.flush();
-      repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
-    }
-    const closed = [...repaired.closed, ...this.sessionizer.advance()];
-    const sessionRows = this.buildSessionRows(closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
+    this.enqueue(() => this.writeEvents(eventRows, deadLetters));
+    const sessionRows = this.buildSessionRows(this.sessionizer.advance(), this.sessionizer.takeTombstones());
     this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, sessionRows));
+    if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
     await previous;
   }
 
-  /** Resolves once every queued write is in the store (rejects if one failed). */
+  /** Resolves once every effect so far, late events included, is in the store (rejects if a write failed). */
   async flush(): Promise<void> {
+    await this.resolveLate();
     await this.writes;
+  }
+
+  /**
+   * Late events: those the store already holds are duplicates; the others are
+   * written and their keys repaired from the stored events.
+   */
+  private async resolveLate(): Promise<void> {
+    if (this.pendingLate.size === 0) return;
+    const { pipeline, store } = this.options;
+    const late = [...this.pendingLate.values()];
+    this.pendingLate.clear();
+    await this.writes;
+    const keys = [...new Set(late.map((c) => c.event.key))];
+    const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
+    const rows: string[] = [];
+    const lateTimesByKey = new Map<string, number[]>();
+    for (const classified of late) {
+      if (stored.has(classified.event.eventId)) {
+        this.summary.duplicates++;
+        continue;
+      }
+      rows.push(eventRowLine(pipeline.name, pipeline.stageNames, classified));
+      const times = lateTimesByKey.get(classified.event.key) ?? [];
+      times.push(classified.event.timestampMs);
+      lateTimesByKey.set(classified.event.key, times);
+    }
+    this.summary.valid += rows.length;
+    // The repair reads the stored events, these late ones included.
+    this.enqueue(() => store.insertCompactRows('events', EVENT_COLUMNS, joinLines(rows)));
+    await this.writes;
+    const repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
+    const sessionRows = this.buildSessionRows(repaired.closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
+    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, sessionRows));
   }
 
   private enqueue(write: () => Promise<void>): void {
@@ -127,6 +150,7 @@ export class JourneyProcessor {
    */
   async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
     const { pipeline, store } = this.options;
+    await this.resolveLate();
     const open = this.buildSessionRows(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones());
     this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, open));
     await this.flush();
@@ -140,10 +164,9 @@ export class JourneyProcessor {
     return { ...this.summary };
   }
 
-  private async writeEvents(events: readonly ClassifiedEvent[], deadLetters: readonly DeadLetter[]): Promise<void> {
+  private async writeEvents(eventRows: readonly string[], deadLetters: readonly DeadLetter[]): Promise<void> {
     const { pipeline, store } = this.options;
-    const eventLines = events.map((c) => eventRowLine(pipeline.name, pipeline.stageNames, c));
-    await store.insertCompactRows('events', EVENT_COLUMNS, joinLines(eventLines));
+    await store.insertCompactRows('events', EVENT_COLUMNS, joinLines(eventRows));
     const deadLines = deadLetters.map((letter) => deadLetterRowLine(pipeline.name, letter));
     await store.insertCompactRows('dead_letters', DEAD_LETTER_COLUMNS, joinLines(deadLines));
   }

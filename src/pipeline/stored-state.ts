@@ -1,6 +1,5 @@
 import type { Store } from '../stores/store.js';
-import { hash53 } from '../core/hash.js';
-import { groupKeyOf, type EventMeta, type SessionEvent } from '../sessions/session-event.js';
+import { eventIdHash, groupKeyOf, type EventMeta, type SessionEvent } from '../sessions/session-event.js';
 
 /** A stored event in the form an open session keeps, with its keys. */
 export interface StoredSessionEvent {
@@ -56,7 +55,7 @@ export async function readStoredEvents(
       event: {
         timestampMs: Number(row.ts_ms),
         stageIndex: row.stage_index,
-        idHash: hash53(row.event_id),
+        idHash: eventIdHash(row.event_id),
         touchpoint: row.touchpoint,
         meta,
       },

@@ -16,7 +16,7 @@ export interface EventMeta {
 /**
  * What an open session keeps of each event: deliberately small, because memory
  * is bounded by open sessions × events per session. The event id is kept only
- * as a 53-bit hash (dedup and session ids); the full event lives in the store.
+ * as a 31-bit hash (dedup and session ids); the full event lives in the store.
  */
 export interface SessionEvent {
   timestampMs: number;
@@ -26,17 +26,32 @@ export interface SessionEvent {
   meta: EventMeta;
 }
 
+const META_POOL_LIMIT = 50_000;
+const metaPool = new Map<string, EventMeta>();
+
+/**
+ * The event's meta, shared with every other event that has the same values:
+ * visitors repeat a few thousand combinations of channel, device, country…,
+ * and an open session should not carry its own copy of them.
+ */
 export function metaOf(classified: ClassifiedEvent): EventMeta {
-  return {
+  const e = classified.event;
+  const poolKey = `${classified.channel}\u0000${e.campaign.name}\u0000${classified.device}\u0000${classified.browser}\u0000${classified.os}\u0000${e.country}\u0000${classified.segment}\u0000${e.sourceSessionId}`;
+  const pooled = metaPool.get(poolKey);
+  if (pooled) return pooled;
+  const meta: EventMeta = {
     channel: classified.channel,
-    campaign: classified.event.campaign.name,
+    campaign: e.campaign.name,
     device: classified.device,
     browser: classified.browser,
     os: classified.os,
-    country: classified.event.country,
+    country: e.country,
     segment: classified.segment,
-    sourceSessionId: classified.event.sourceSessionId,
+    sourceSessionId: e.sourceSessionId,
   };
+  if (metaPool.size >= META_POOL_LIMIT) metaPool.clear();
+  metaPool.set(poolKey, meta);
+  return meta;
 }
 
 export function sameMeta(a: EventMeta, b: EventMeta): boolean {
@@ -52,14 +67,37 @@ export function sameMeta(a: EventMeta, b: EventMeta): boolean {
   );
 }
 
-export function toSessionEvent(classified: ClassifiedEvent, previousMeta?: EventMeta): SessionEvent {
-  const meta = metaOf(classified);
+/**
+ * 31 bits of the event id's hash: a small integer V8 stores inline (a 53-bit
+ * one costs a heap number per event). It only has to tell apart events of one
+ * identity with the same millisecond, where a collision is a 2^-31 chance.
+ */
+export function eventIdHash(eventId: string): number {
+  return hash53(eventId) % 2_147_483_648;
+}
+
+const TOUCHPOINT_POOL_LIMIT = 50_000;
+const touchpointPool = new Map<string, string>();
+
+/**
+ * One copy of each touchpoint string: JSON.parse gives every event its own
+ * copy of "Product Viewed" or "/cart", and open sessions would keep them all.
+ */
+function internTouchpoint(touchpoint: string): string {
+  const pooled = touchpointPool.get(touchpoint);
+  if (pooled !== undefined) return pooled;
+  if (touchpointPool.size >= TOUCHPOINT_POOL_LIMIT) touchpointPool.clear();
+  touchpointPool.set(touchpoint, touchpoint);
+  return touchpoint;
+}
+
+export function toSessionEvent(classified: ClassifiedEvent): SessionEvent {
   return {
     timestampMs: classified.event.timestampMs,
     stageIndex: classified.stageIndex,
-    idHash: hash53(classified.event.eventId),
-    touchpoint: classified.touchpoint,
-    meta: previousMeta && sameMeta(previousMeta, meta) ? previousMeta : meta,
+    idHash: eventIdHash(classified.event.eventId),
+    touchpoint: internTouchpoint(classified.touchpoint),
+    meta: metaOf(classified),
   };
 }
 

@@ -1,4 +1,4 @@
-import { compareSessionEvents, type SessionEvent } from './session-event.js';
+import { compareSessionEvents, sameMeta, type SessionEvent } from './session-event.js';
 import { closesAfterMs, insertSorted, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
 import { sessionIdOf } from './session-id.js';
 
@@ -26,8 +26,12 @@ interface OpenGroup {
   events: SessionEvent[];
   /** Index in `events` where each open session starts. */
   starts: number[];
-  /** Ids of this group's sessions already written provisionally, with their start time. */
-  persisted: Map<string, number>;
+  /**
+   * Ids of this group's sessions already written provisionally, with their
+   * start time; undefined while there are none (most groups), to keep an
+   * open session small.
+   */
+  persisted: Map<string, number> | undefined;
 }
 
 /**
@@ -77,11 +81,13 @@ export class Sessionizer {
     if (ts < this.closedWatermarkMs && !(group && group.events[0]!.timestampMs <= ts)) return 'late';
     if (ts > this.maxEventMs) this.maxEventMs = ts;
     if (!group) {
-      this.groups.set(groupKey, { key, events: [event], starts: [0], persisted: new Map() });
+      this.groups.set(groupKey, { key, events: [event], starts: [0], persisted: undefined });
       return 'accepted';
     }
     const events = group.events;
     const last = events[events.length - 1]!;
+    // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
+    if (event.meta !== last.meta && sameMeta(event.meta, last.meta)) event.meta = last.meta;
     if (compareSessionEvents(last, event) < 0 && ts > last.timestampMs) {
       // In-order fast path: append, maybe opening a new session after it.
       const start = events[group.starts[group.starts.length - 1]!]!.timestampMs;
@@ -111,7 +117,7 @@ export class Sessionizer {
         if (!(watermark > closesAfterMs(group.events[from]!.timestampMs, group.events[to]!.timestampMs, this.settings))) break;
         const events = group.events.slice(from, to + 1);
         const sessionId = sessionIdOf(groupKey, events[0]!);
-        group.persisted.delete(sessionId);
+        group.persisted?.delete(sessionId);
         closed.push({ key: group.key, groupKey, events, sessionId, closed: true });
         closedCount++;
       }
@@ -134,7 +140,7 @@ export class Sessionizer {
       group.starts.forEach((from, i) => {
         const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
         const sessionId = sessionIdOf(groupKey, events[0]!);
-        group.persisted.set(sessionId, events[0]!.timestampMs);
+        (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
         open.push({ key: group.key, groupKey, events, sessionId, closed: false });
       });
     }
@@ -150,7 +156,7 @@ export class Sessionizer {
     for (const groupKey of groupKeys) {
       const group = this.groups.get(groupKey);
       if (!group) continue;
-      for (const [sessionId, startMs] of group.persisted) evicted.written.push({ sessionId, key: group.key, startMs });
+      for (const [sessionId, startMs] of group.persisted ?? []) evicted.written.push({ sessionId, key: group.key, startMs });
       evicted.fromMs = Math.min(evicted.fromMs, group.events[0]!.timestampMs);
       evicted.toMs = Math.max(evicted.toMs, group.events[group.events.length - 1]!.timestampMs);
       this.groups.delete(groupKey);
@@ -162,7 +168,7 @@ export class Sessionizer {
   restore(key: string, groupKey: string, events: SessionEvent[], persisted: Map<string, number>): void {
     const sorted = [...events].sort(compareSessionEvents);
     for (const event of sorted) if (event.timestampMs > this.maxEventMs) this.maxEventMs = event.timestampMs;
-    const group: OpenGroup = { key, events: sorted, starts: splitSessions(sorted, this.settings), persisted };
+    const group: OpenGroup = { key, events: sorted, starts: splitSessions(sorted, this.settings), persisted: persisted.size > 0 ? persisted : undefined };
     this.groups.set(groupKey, group);
   }
 
@@ -180,7 +186,7 @@ export class Sessionizer {
 
   private resplit(groupKey: string, group: OpenGroup): void {
     group.starts = splitSessions(group.events, this.settings);
-    if (group.persisted.size === 0) return;
+    if (!group.persisted) return;
     const current = new Set(group.starts.map((start) => sessionIdOf(groupKey, group.events[start]!)));
     for (const [sessionId, startMs] of group.persisted) {
       if (current.has(sessionId)) continue;

@@ -89,7 +89,8 @@ export class B2bPipeline {
     // The CRM sync lags the form submission by a few minutes.
     this.stage(account, atMs + rng.int(MINUTE_MS, 10 * MINUTE_MS), 'lead');
     if (account.source === 'demo') {
-      this.activity(account, businessTime(atMs + rng.int(20 * MINUTE_MS, 4 * HOUR_MS), account.country, rng), { channel: 'email', direction: 'outbound', subject: 'Re: your Flowdesk demo request' });
+      const replyMs = businessTime(atMs + rng.int(20 * MINUTE_MS, 4 * HOUR_MS), account.country, rng);
+      this.activity(account, replyMs, { channel: 'email', direction: 'outbound', subject: 'Re: your Flowdesk demo request' });
     }
     this.later(account, atMs, 0.2, 3, (t) => this.toMql(account, t));
   }
@@ -119,7 +120,13 @@ export class B2bPipeline {
 
   private toSql(account: B2bAccount, t: number): void {
     const rng = this.deps.rng;
-    this.activity(account, t, rng.chance(0.7) ? { channel: 'call', direction: 'outbound', subject: 'Intro call' } : { channel: 'email', direction: 'outbound', subject: 'Quick question about your support team' });
+    this.activity(
+      account,
+      t,
+      rng.chance(0.7)
+        ? { channel: 'call', direction: 'outbound', subject: 'Intro call' }
+        : { channel: 'email', direction: 'outbound', subject: 'Quick question about your support team' },
+    );
     if (this.advance(account, 0.5, 'mql')) {
       this.stage(account, t + rng.int(30 * MINUTE_MS, 3 * HOUR_MS), 'sql');
       this.later(account, t, 1, 5, (next) => this.toOpportunity(account, next));
@@ -139,7 +146,10 @@ export class B2bPipeline {
     const currency = dealCurrency(account.country);
     const dealId = `d_${this.dealNumber++}`;
     account.deal = { dealId, stage: 'qualification', amount, currency };
-    this.write(account, meetingEnd + rng.int(MINUTE_MS, 20 * MINUTE_MS), { kind: 'deal_stage_changed', deal: { dealId, pipeline: 'new_business', to: 'qualification', amount, currency } });
+    this.write(account, meetingEnd + rng.int(MINUTE_MS, 20 * MINUTE_MS), {
+      kind: 'deal_stage_changed',
+      deal: { dealId, pipeline: 'new_business', to: 'qualification', amount, currency },
+    });
     this.later(account, t, 2, 6, (next) => this.toDiscovery(account, next));
   }
 

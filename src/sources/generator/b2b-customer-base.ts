@@ -63,7 +63,11 @@ export class CustomerBase {
 
   private ticket(customer: B2bAccount, t: number): void {
     const { rng, scheduler } = this.deps.ctx;
-    const ticket = { ticketId: `t_${this.ticketNumber++}`, subject: rng.pick(TICKET_SUBJECTS), priority: rng.pick(['low', 'normal', 'normal', 'normal', 'high'] as const) };
+    const ticket = {
+      ticketId: `t_${this.ticketNumber++}`,
+      subject: rng.pick(TICKET_SUBJECTS),
+      priority: rng.pick(['low', 'normal', 'normal', 'normal', 'high'] as const),
+    };
     this.deps.crm.write(customer.contact, t, { kind: 'ticket_opened', ticket });
     if (!rng.chance(0.92)) return;
     const solvedMs = businessTime(t + rng.int(30 * MINUTE_MS, 3 * DAY_MS), customer.country, rng);
@@ -71,7 +75,8 @@ export class CustomerBase {
     scheduler.at(solvedMs, () => {
       this.deps.crm.write(customer.contact, solvedMs, { kind: 'ticket_solved', ticket });
       if (rng.chance(0.35)) {
-        this.deps.crm.write(customer.contact, solvedMs + rng.int(10 * MINUTE_MS, DAY_MS), { kind: 'survey_answered', survey: { type: 'csat', score: rng.pick(CSAT_SCORES) } });
+        const answeredMs = solvedMs + rng.int(10 * MINUTE_MS, DAY_MS);
+        this.deps.crm.write(customer.contact, answeredMs, { kind: 'survey_answered', survey: { type: 'csat', score: rng.pick(CSAT_SCORES) } });
       }
     });
   }
@@ -83,7 +88,8 @@ export class CustomerBase {
     this.deps.crm.write(customer.contact, t, { kind: 'survey_answered', survey: { type: 'nps', score, comment } });
     if (score >= 9 && customer.lifecycle === 'customer' && rng.chance(0.2)) {
       customer.lifecycle = 'evangelist';
-      this.deps.crm.write(customer.contact, t + rng.int(HOUR_MS, 2 * DAY_MS), { kind: 'lifecycle_stage_changed', lifecycle: { from: 'customer', to: 'evangelist' } });
+      const changedMs = t + rng.int(HOUR_MS, 2 * DAY_MS);
+      this.deps.crm.write(customer.contact, changedMs, { kind: 'lifecycle_stage_changed', lifecycle: { from: 'customer', to: 'evangelist' } });
     }
   }
 

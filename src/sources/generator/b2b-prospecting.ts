@@ -75,12 +75,13 @@ export function startProspecting(deps: {
 
   const prospects = new ArrivalProcess({ profile: BUSINESS_TRAFFIC, countries: COUNTRIES, visitorsPerDay: expectedLeadsPerDay * 1.5 });
   const touch = (account: B2bAccount, step: number, atMs: number): void => {
-    crm.write(account.contact, atMs, { kind: 'activity', activity: { channel: 'email', direction: 'outbound', subject: SEQUENCE_SUBJECTS[step] ?? 'Checking in' } });
+    const subject = SEQUENCE_SUBJECTS[step] ?? 'Checking in';
+    crm.write(account.contact, atMs, { kind: 'activity', activity: { channel: 'email', direction: 'outbound', subject } });
     if (rng.chance(REPLY_ODDS)) {
       const replyMs = businessTime(atMs + rng.int(HOUR_MS, 2 * DAY_MS), account.country, rng);
       if (replyMs >= scheduler.endMs) return;
       scheduler.at(replyMs, () => {
-        crm.write(account.contact, replyMs, { kind: 'activity', activity: { channel: 'email', direction: 'inbound', subject: 'Re: ' + (SEQUENCE_SUBJECTS[step] ?? 'Checking in') } });
+        crm.write(account.contact, replyMs, { kind: 'activity', activity: { channel: 'email', direction: 'inbound', subject: `Re: ${subject}` } });
         pipeline.lead(account, replyMs);
       });
       return;

@@ -74,7 +74,8 @@ export class B2bSiteSession {
     if (rng.chance(odds.demoShare)) {
       const view = trail.open(clock.think(), { name: 'Demo', path: '/demo', title: 'Book a demo' });
       const atMs = clock.think();
-      writer.track(visitor, view, atMs, 'Demo Requested', { company_size: visitor.segment, role: rng.pick(['support_lead', 'cx_director', 'it_manager', 'founder']) });
+      const role = rng.pick(['support_lead', 'cx_director', 'it_manager', 'founder']);
+      writer.track(visitor, view, atMs, 'Demo Requested', { company_size: visitor.segment, role });
       writer.identify(visitor, view, clock.soon(), { email: visitor.person.email, company: visitor.person.company, segment: visitor.segment });
       return end({ kind: 'demo', atMs });
     }

@@ -2,6 +2,18 @@
  * Synthetic, seedable event generator: realistic customer-journey traffic
  * for the pipeline's sources (Segment NDJSON, CRM envelopes, REES46 CSV),
  * with late, duplicate and malformed records and planted anomalies.
+ *
+ * What a consumer needs to know about the records:
+ * - Segment: segment in `context.traits.segment`, country in
+ *   `context.location.country`, device/browser only in `context.userAgent`
+ *   (ua-parser-js names: desktop/mobile/tablet; Chrome, Mobile Safari, …).
+ * - Acquisition is visible on the landing page's events only: utm in
+ *   `context.campaign` and `context.page.search`, external referrer in
+ *   `context.page.referrer`; later pages have the previous page as referrer.
+ * - 5 % of devices have a skewed clock: `timestamp` is absent and the event
+ *   time is receivedAt − (sentAt − originalTimestamp). Late deliveries shift
+ *   sentAt and receivedAt together, so the same formula holds for them.
+ * - CRM: creation events leave `from` out (new contact, new deal).
  */
 import { EventScheduler, type GeneratedLine, type Malformer } from './event-scheduler.js';
 import { setupEcommerce } from './ecommerce-scenario.js';

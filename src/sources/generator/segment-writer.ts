@@ -52,6 +52,7 @@ export interface PageView {
 }
 
 const LIBRARY = Object.freeze({ name: 'analytics.js', version: 'next-1.64.0' });
+const LIBRARY_JSON = JSON.stringify(LIBRARY);
 
 /**
  * Serialises Segment spec messages (page, track, identify) and hands them to
@@ -84,8 +85,11 @@ export class SegmentWriter {
     };
     let tail = this.contextTails.get(visitor);
     if (tail === undefined) {
-      const { page: _page, campaign: _campaign, ...rest } = context;
-      tail = JSON.stringify(rest).slice(1);
+      // Spelled out (an object rest/spread here costs microseconds per visitor in V8).
+      tail =
+        `"userAgent":${JSON.stringify(visitor.userAgent)},"locale":${JSON.stringify(visitor.locale)},` +
+        `"location":${JSON.stringify(visitor.location)},"traits":${JSON.stringify(visitor.traits)},` +
+        `"ip":${JSON.stringify(visitor.ip)},"library":${LIBRARY_JSON}}`;
       this.contextTails.set(visitor, tail);
     }
     // path, url, referrer and search are URL-safe by construction (slugs, fixed vocabularies,

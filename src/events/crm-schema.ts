@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InputLimits } from './limits.js';
+import { plainObject } from './segment-schema.js';
 
 /** Contact lifecycle stages, in their usual order. */
 export const LIFECYCLE_STAGES = ['subscriber', 'lead', 'mql', 'sql', 'opportunity', 'customer', 'evangelist'] as const;
@@ -9,7 +10,8 @@ export const ACTIVITY_CHANNELS = ['email', 'call', 'meeting', 'store_visit', 'ch
 /**
  * The CRM envelope (documented in docs/events.md): one object per contact
  * lifecycle change, deal stage change, activity, support ticket or survey
- * answer. `kind` selects which detail object must be present.
+ * answer. `kind` selects which detail object must be present. Like the
+ * Segment schema it validates only: the decoder keeps the parsed original.
  */
 export function createCrmSchema(limits: InputLimits) {
   const id = z.string().min(1).max(limits.maxIdLength);
@@ -23,15 +25,15 @@ export function createCrmSchema(limits: InputLimits) {
     email: z.string().max(320).optional(),
     anonymousId: id.optional(),
     userId: id.optional(),
-    properties: z.record(z.string(), z.unknown()).optional(),
+    properties: plainObject.optional(),
   };
   return z.discriminatedUnion('kind', [
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('lifecycle_stage_changed'),
       lifecycle: z.object({ from: z.enum(LIFECYCLE_STAGES).optional(), to: z.enum(LIFECYCLE_STAGES) }),
     }),
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('deal_stage_changed'),
       deal: z.object({
@@ -43,7 +45,7 @@ export function createCrmSchema(limits: InputLimits) {
         currency: z.string().length(3).optional(),
       }),
     }),
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('activity'),
       activity: z.object({
@@ -52,17 +54,17 @@ export function createCrmSchema(limits: InputLimits) {
         subject: text.optional(),
       }),
     }),
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('ticket_opened'),
       ticket: z.object({ ticketId: id, subject: text.optional(), priority: z.enum(['low', 'normal', 'high']).optional() }),
     }),
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('ticket_solved'),
       ticket: z.object({ ticketId: id, subject: text.optional(), priority: z.enum(['low', 'normal', 'high']).optional() }),
     }),
-    z.looseObject({
+    z.object({
       ...base,
       kind: z.literal('survey_answered'),
       survey: z

@@ -38,14 +38,15 @@ export function createJsonRecordDecoder(limits: InputLimits) {
         const issues = issuesFromZod(result.error);
         return dead('validate-crm', `invalid CRM envelope: ${summarizeIssues(issues)}`, issues);
       }
-      return normalizeCrm(result.data, ctx);
+      // The schemas transform nothing: the original keeps any extra fields a producer sent.
+      return normalizeCrm(parsed as typeof result.data, ctx);
     }
     const result = segment.safeParse(parsed);
     if (!result.success) {
       const issues = issuesFromZod(result.error);
       return dead('validate-segment', `invalid Segment message: ${summarizeIssues(issues)}`, issues);
     }
-    return normalizeSegment(result.data, raw, ctx);
+    return normalizeSegment(parsed as typeof result.data, raw, ctx);
   };
 }
 

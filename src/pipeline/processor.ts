@@ -1,9 +1,9 @@
 import type { Store } from '../stores/store.js';
-import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, deadLetterRowLine, eventRowLine, joinLines, sessionRowLine } from '../stores/rows.js';
+import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
+import { RowBatcher } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
 import type { ClassifiedEvent } from '../journey/classify.js';
-import type { DeadLetter } from '../core/result.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 import { repairKeys } from './repair.js';
@@ -45,8 +45,7 @@ export class JourneyProcessor {
   private readonly sessionIds = new Set<string>();
   private readonly dirtyDays = new Set<number>();
   private readonly clock: () => number;
-  /** Writes run on chDB's threads while the next batch is decoded: at most one batch of them is in flight. */
-  private writes: Promise<void> = Promise.resolve();
+  private readonly rows: RowBatcher;
   /** Late events waiting to be resolved against the store, by event id. */
   private readonly pendingLate = new Map<string, ClassifiedEvent>();
 
@@ -55,6 +54,7 @@ export class JourneyProcessor {
     private readonly sessionizer: Sessionizer,
   ) {
     this.clock = options.clock ?? Date.now;
+    this.rows = new RowBatcher(options.store);
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
@@ -70,16 +70,14 @@ export class JourneyProcessor {
   }
 
   /**
-   * Processes one batch. Its writes are queued behind the previous batch's and
-   * overlap with the next batch's CPU work; the call returns once the
-   * *previous* batch is written. Late events are collected and resolved
+   * Processes one batch. Its rows join the row batcher, which writes large
+   * inserts in the background while later batches are decoded. Late events are collected and resolved
    * against the store in groups (a resolution has to wait for the writes, so
    * doing it per batch would serialise the pipeline). Call `flush` when the
    * effects must be durable (before committing offsets); `finish` flushes too.
    */
   async process(records: readonly RawRecord[]): Promise<void> {
-    const previous = this.writes;
-    const { pipeline, store } = this.options;
+    const { pipeline } = this.options;
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: this.clock() };
     const eventRows: string[] = [];
     const encode = (event: ClassifiedEvent) => eventRows.push(eventRowLine(pipeline.name, pipeline.stageNames, event));
@@ -92,17 +90,17 @@ export class JourneyProcessor {
       if (this.pendingLate.has(event.event.eventId)) this.summary.duplicates++;
       else this.pendingLate.set(event.event.eventId, event);
     }
-    this.enqueue(() => this.writeEvents(eventRows, deadLetters));
-    const sessionRows = this.buildSessionRows(this.sessionizer.advance(), this.sessionizer.takeTombstones());
-    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, sessionRows));
+    this.rows.add('events', eventRows);
+    this.rows.add('dead_letters', deadLetters.map((letter) => deadLetterRowLine(pipeline.name, letter)));
+    this.rows.add('sessions', this.buildSessionRows(this.sessionizer.advance(), this.sessionizer.takeTombstones()));
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
-    await previous;
+    await this.rows.shipIfFull();
   }
 
   /** Resolves once every effect so far, late events included, is in the store (rejects if a write failed). */
   async flush(): Promise<void> {
     await this.resolveLate();
-    await this.writes;
+    await this.rows.flush();
   }
 
   /**
@@ -114,7 +112,7 @@ export class JourneyProcessor {
     const { pipeline, store } = this.options;
     const late = [...this.pendingLate.values()];
     this.pendingLate.clear();
-    await this.writes;
+    await this.rows.flush();
     const keys = [...new Set(late.map((c) => c.event.key))];
     const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
     const rows: string[] = [];
@@ -131,17 +129,10 @@ export class JourneyProcessor {
     }
     this.summary.valid += rows.length;
     // The repair reads the stored events, these late ones included.
-    this.enqueue(() => store.insertCompactRows('events', EVENT_COLUMNS, joinLines(rows)));
-    await this.writes;
+    this.rows.add('events', rows);
+    await this.rows.flush();
     const repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
-    const sessionRows = this.buildSessionRows(repaired.closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
-    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, sessionRows));
-  }
-
-  private enqueue(write: () => Promise<void>): void {
-    this.writes = this.writes.then(write);
-    // Marked handled here; the failure still surfaces at the next flush or batch.
-    this.writes.catch(() => undefined);
+    this.rows.add('sessions', this.buildSessionRows(repaired.closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]));
   }
 
   /**
@@ -151,9 +142,8 @@ export class JourneyProcessor {
   async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
     const { pipeline, store } = this.options;
     await this.resolveLate();
-    const open = this.buildSessionRows(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones());
-    this.enqueue(() => store.insertCompactRows('sessions', SESSION_COLUMNS, open));
-    await this.flush();
+    this.rows.add('sessions', this.buildSessionRows(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones()));
+    await this.rows.flush();
     await writeStreamState(store, pipeline.name, this.options.stream, {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
@@ -164,15 +154,8 @@ export class JourneyProcessor {
     return { ...this.summary };
   }
 
-  private async writeEvents(eventRows: readonly string[], deadLetters: readonly DeadLetter[]): Promise<void> {
-    const { pipeline, store } = this.options;
-    await store.insertCompactRows('events', EVENT_COLUMNS, joinLines(eventRows));
-    const deadLines = deadLetters.map((letter) => deadLetterRowLine(pipeline.name, letter));
-    await store.insertCompactRows('dead_letters', DEAD_LETTER_COLUMNS, joinLines(deadLines));
-  }
-
-  /** Session rows (records and tombstones) as an insert payload; notes the days whose rollups they change. */
-  private buildSessionRows(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): string {
+  /** Session rows (records and tombstones), encoded; notes the days whose rollups they change. */
+  private buildSessionRows(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): string[] {
     const { pipeline } = this.options;
     const context = pipeline.recordContext(this.sessionizer.watermarkMs);
     const records: SessionRecord[] = snapshots.map((snapshot) => buildSessionRecord(snapshot, context));
@@ -185,6 +168,6 @@ export class JourneyProcessor {
       records.push(buildTombstone(tombstone, pipeline.name));
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
     }
-    return joinLines(records.map(sessionRowLine));
+    return records.map(sessionRowLine);
   }
 }

@@ -1,7 +1,8 @@
 import { batches, readNdjson } from '../sources/file-source.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
-import { runCoreStep } from '../pipeline/core-step.js';
+import { decodeRecords } from '../pipeline/decode-records.js';
+import { sessionizeDecoded } from '../pipeline/sessionize-step.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
 
 function settledHeap(): number {
@@ -22,7 +23,7 @@ export async function benchSessionMemory(pipeline: CompiledPipeline, input: stri
   let events = 0;
   const before = settledHeap();
   for await (const batch of batches(readNdjson(input), 10_000)) {
-    runCoreStep(pipeline, sessionizer, batch, ctx, () => undefined);
+    sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
     events += batch.length;
     if (events >= maxEvents) break;
   }

@@ -1,13 +1,13 @@
 import type { Store } from '../stores/store.js';
-import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
+import { deadLetterRowLine, sessionRowLine } from '../stores/rows.js';
 import { RowBatcher } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
-import type { ClassifiedEvent } from '../journey/classify.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 import { repairKeys } from './repair.js';
-import { runCoreStep } from './core-step.js';
+import { sessionizeDecoded } from './sessionize-step.js';
+import { decodeRecords, type DecodedEvent } from './decode-records.js';
 import { daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenSessions } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
@@ -47,7 +47,7 @@ export class JourneyProcessor {
   private readonly clock: () => number;
   private readonly rows: RowBatcher;
   /** Late events waiting to be resolved against the store, by event id. */
-  private readonly pendingLate = new Map<string, ClassifiedEvent>();
+  private readonly pendingLate = new Map<string, DecodedEvent>();
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -70,27 +70,27 @@ export class JourneyProcessor {
   }
 
   /**
-   * Processes one batch. Its rows join the row batcher, which writes large
-   * inserts in the background while later batches are decoded. Late events are collected and resolved
-   * against the store in groups (a resolution has to wait for the writes, so
-   * doing it per batch would serialise the pipeline). Call `flush` when the
-   * effects must be durable (before committing offsets); `finish` flushes too.
+   * Processes one batch (in the order given). Its rows join the row batcher,
+   * which writes large inserts in the background. Late events are collected
+   * and resolved against the store in groups (a resolution has to wait for
+   * the writes, so doing it per batch would serialise the pipeline). Call
+   * `flush` when the effects must be durable (before committing offsets).
    */
   async process(records: readonly RawRecord[]): Promise<void> {
     const { pipeline } = this.options;
-    const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs: this.clock() };
-    const eventRows: string[] = [];
-    const encode = (event: ClassifiedEvent) => eventRows.push(eventRowLine(pipeline.name, pipeline.stageNames, event));
-    const { late, deadLetters, duplicates } = runCoreStep(pipeline, this.sessionizer, records, ctx, encode);
+    const receivedAtMs = this.clock();
+    const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
+    const decoded = decodeRecords(pipeline, records, ctx);
+    const { rows, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, records, decoded, receivedAtMs);
     this.summary.read += records.length;
     this.summary.duplicates += duplicates;
     this.summary.dead_lettered += deadLetters.length;
-    this.summary.valid += eventRows.length;
+    this.summary.valid += rows.length;
     for (const event of late) {
-      if (this.pendingLate.has(event.event.eventId)) this.summary.duplicates++;
-      else this.pendingLate.set(event.event.eventId, event);
+      if (this.pendingLate.has(event.eventId)) this.summary.duplicates++;
+      else this.pendingLate.set(event.eventId, event);
     }
-    this.rows.add('events', eventRows);
+    this.rows.add('events', rows);
     this.rows.add('dead_letters', deadLetters.map((letter) => deadLetterRowLine(pipeline.name, letter)));
     this.rows.add('sessions', this.buildSessionRows(this.sessionizer.advance(), this.sessionizer.takeTombstones()));
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
@@ -113,19 +113,19 @@ export class JourneyProcessor {
     const late = [...this.pendingLate.values()];
     this.pendingLate.clear();
     await this.rows.flush();
-    const keys = [...new Set(late.map((c) => c.event.key))];
-    const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((c) => c.event.eventId));
+    const keys = [...new Set(late.map((event) => event.key))];
+    const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((event) => event.eventId));
     const rows: string[] = [];
     const lateTimesByKey = new Map<string, number[]>();
-    for (const classified of late) {
-      if (stored.has(classified.event.eventId)) {
+    for (const event of late) {
+      if (stored.has(event.eventId)) {
         this.summary.duplicates++;
         continue;
       }
-      rows.push(eventRowLine(pipeline.name, pipeline.stageNames, classified));
-      const times = lateTimesByKey.get(classified.event.key) ?? [];
-      times.push(classified.event.timestampMs);
-      lateTimesByKey.set(classified.event.key, times);
+      rows.push(event.row);
+      const times = lateTimesByKey.get(event.key) ?? [];
+      times.push(event.timestampMs);
+      lateTimesByKey.set(event.key, times);
     }
     this.summary.valid += rows.length;
     // The repair reads the stored events, these late ones included.

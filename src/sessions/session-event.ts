@@ -1,4 +1,3 @@
-import type { ClassifiedEvent } from '../journey/classify.js';
 import { hash53 } from '../core/hash.js';
 
 /** Per-event facts a session record is built from; shared between events when equal. */
@@ -30,25 +29,14 @@ const META_POOL_LIMIT = 50_000;
 const metaPool = new Map<string, EventMeta>();
 
 /**
- * The event's meta, shared with every other event that has the same values:
- * visitors repeat a few thousand combinations of channel, device, country…,
- * and an open session should not carry its own copy of them.
+ * One shared copy of each distinct meta: visitors repeat a few thousand
+ * combinations of channel, device, country…, and an open session should not
+ * carry its own copy of them.
  */
-export function metaOf(classified: ClassifiedEvent): EventMeta {
-  const e = classified.event;
-  const poolKey = `${classified.channel}\u0000${e.campaign.name}\u0000${classified.device}\u0000${classified.browser}\u0000${classified.os}\u0000${e.country}\u0000${classified.segment}\u0000${e.sourceSessionId}`;
+export function internMeta(meta: EventMeta): EventMeta {
+  const poolKey = `${meta.channel}\u0000${meta.campaign}\u0000${meta.device}\u0000${meta.browser}\u0000${meta.os}\u0000${meta.country}\u0000${meta.segment}\u0000${meta.sourceSessionId}`;
   const pooled = metaPool.get(poolKey);
   if (pooled) return pooled;
-  const meta: EventMeta = {
-    channel: classified.channel,
-    campaign: e.campaign.name,
-    device: classified.device,
-    browser: classified.browser,
-    os: classified.os,
-    country: e.country,
-    segment: classified.segment,
-    sourceSessionId: e.sourceSessionId,
-  };
   if (metaPool.size >= META_POOL_LIMIT) metaPool.clear();
   metaPool.set(poolKey, meta);
   return meta;
@@ -91,13 +79,14 @@ function internTouchpoint(touchpoint: string): string {
   return touchpoint;
 }
 
-export function toSessionEvent(classified: ClassifiedEvent): SessionEvent {
+/** What an open session keeps of a decoded event. */
+export function toSessionEvent(event: { timestampMs: number; stageIndex: number; eventId: string; touchpoint: string; meta: EventMeta }): SessionEvent {
   return {
-    timestampMs: classified.event.timestampMs,
-    stageIndex: classified.stageIndex,
-    idHash: eventIdHash(classified.event.eventId),
-    touchpoint: internTouchpoint(classified.touchpoint),
-    meta: metaOf(classified),
+    timestampMs: event.timestampMs,
+    stageIndex: event.stageIndex,
+    idHash: eventIdHash(event.eventId),
+    touchpoint: internTouchpoint(event.touchpoint),
+    meta: internMeta(event.meta),
   };
 }
 

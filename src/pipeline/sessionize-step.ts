@@ -1,0 +1,53 @@
+import type { DeadLetter } from '../core/result.js';
+import type { Sessionizer } from '../sessions/sessionizer.js';
+import { toSessionEvent } from '../sessions/session-event.js';
+import type { RawRecord } from './compiled-pipeline.js';
+import type { DecodedEvent, DecodedRecord } from './decode-records.js';
+
+export interface SessionizeResult {
+  /** Encoded `events` rows of the valid, new events placed in open sessions. */
+  rows: string[];
+  /** Valid events that may belong to already closed sessions: the store decides (duplicate or repair). */
+  late: DecodedEvent[];
+  deadLetters: DeadLetter[];
+  duplicates: number;
+}
+
+/**
+ * The sequential half of the core on one batch: deduplicate and sessionize
+ * the decoded records, in input order. Pure: no I/O, no clock.
+ */
+export function sessionizeDecoded(
+  sessionizer: Sessionizer,
+  records: readonly RawRecord[],
+  decoded: readonly DecodedRecord[],
+  receivedAtMs: number,
+): SessionizeResult {
+  const batchIds = new Set<string>();
+  const result: SessionizeResult = { rows: [], late: [], deadLetters: [], duplicates: 0 };
+  for (let i = 0; i < decoded.length; i++) {
+    const item = decoded[i]!;
+    if (item.kind === 'dead') {
+      const record = records[i]!;
+      result.deadLetters.push({
+        raw: record.raw,
+        origin: record.origin,
+        step: item.step,
+        reason: item.reason,
+        issues: item.issues,
+        receivedAtMs: record.receivedAtMs ?? receivedAtMs,
+      });
+      continue;
+    }
+    if (batchIds.has(item.eventId)) {
+      result.duplicates++;
+      continue;
+    }
+    batchIds.add(item.eventId);
+    const outcome = sessionizer.add(item.key, item.groupKey, toSessionEvent(item));
+    if (outcome === 'accepted') result.rows.push(item.row);
+    else if (outcome === 'late') result.late.push(item);
+    else result.duplicates++;
+  }
+  return result;
+}

@@ -77,7 +77,7 @@ export async function repairKeys(
   const previousById = new Map(previousIds.map((t) => [t.sessionId, t]));
   for (const [groupKey, group] of byGroup) {
     const sorted = dedupe(group.events.sort(compareSessionEvents));
-    const starts = splitSessions(sorted, pipeline.split);
+    const starts = splitSessions(sorted.map((event) => event.timestampMs), pipeline.split);
     const open: SessionEvent[] = [];
     const openIds = new Map<string, number>();
     starts.forEach((from, i) => {

@@ -1,6 +1,7 @@
 import { compareSessionEvents, sameMeta, type SessionEvent } from './session-event.js';
-import { closesAfterMs, insertSorted, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
+import { closesAfterMs, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
 import { sessionIdOf } from './session-id.js';
+import { EventColumns } from './event-columns.js';
 
 /** A session as it leaves the sessionizer: its events in order, and whether it is final. */
 export interface SessionSnapshot {
@@ -23,7 +24,7 @@ export type AddOutcome = 'accepted' | 'duplicate' | 'late';
 
 interface OpenGroup {
   key: string;
-  events: SessionEvent[];
+  events: EventColumns;
   /** Index in `events` where each open session starts. */
   starts: number[];
   /**
@@ -78,24 +79,27 @@ export class Sessionizer {
   add(key: string, groupKey: string, event: SessionEvent): AddOutcome {
     const group = this.groups.get(groupKey);
     const ts = event.timestampMs;
-    if (ts < this.closedWatermarkMs && !(group && group.events[0]!.timestampMs <= ts)) return 'late';
+    if (ts < this.closedWatermarkMs && !(group && group.events.timeAt(0) <= ts)) return 'late';
     if (ts > this.maxEventMs) this.maxEventMs = ts;
     if (!group) {
-      this.groups.set(groupKey, { key, events: [event], starts: [0], persisted: undefined });
+      const events = new EventColumns();
+      events.push(event);
+      this.groups.set(groupKey, { key, events, starts: [0], persisted: undefined });
       return 'accepted';
     }
     const events = group.events;
-    const last = events[events.length - 1]!;
+    const last = events.length - 1;
     // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
-    if (event.meta !== last.meta && sameMeta(event.meta, last.meta)) event.meta = last.meta;
-    if (compareSessionEvents(last, event) < 0 && ts > last.timestampMs) {
+    const lastMeta = events.metaAt(last);
+    if (event.meta !== lastMeta && sameMeta(event.meta, lastMeta)) event.meta = lastMeta;
+    if (events.isAfterLast(event)) {
       // In-order fast path: append, maybe opening a new session after it.
-      const start = events[group.starts[group.starts.length - 1]!]!.timestampMs;
-      if (startsNewSession(start, last.timestampMs, ts, this.settings)) group.starts.push(events.length);
+      const start = events.timeAt(group.starts[group.starts.length - 1]!);
+      if (startsNewSession(start, events.timeAt(last), ts, this.settings)) group.starts.push(events.length);
       events.push(event);
       return 'accepted';
     }
-    if (!insertSorted(events, event, compareSessionEvents)) return 'duplicate';
+    if (!events.insertSorted(event)) return 'duplicate';
     this.resplit(groupKey, group);
     return 'accepted';
   }
@@ -110,15 +114,16 @@ export class Sessionizer {
     this.closedWatermarkMs = watermark;
     const closed: SessionSnapshot[] = [];
     for (const [groupKey, group] of this.groups) {
+      const events = group.events;
       let closedCount = 0;
       while (closedCount < group.starts.length) {
         const from = group.starts[closedCount]!;
-        const to = (group.starts[closedCount + 1] ?? group.events.length) - 1;
-        if (!(watermark > closesAfterMs(group.events[from]!.timestampMs, group.events[to]!.timestampMs, this.settings))) break;
-        const events = group.events.slice(from, to + 1);
-        const sessionId = sessionIdOf(groupKey, events[0]!);
+        const to = group.starts[closedCount + 1] ?? events.length;
+        if (!(watermark > closesAfterMs(events.timeAt(from), events.timeAt(to - 1), this.settings))) break;
+        const sessionEvents = events.slice(from, to);
+        const sessionId = sessionIdOf(groupKey, sessionEvents[0]!);
         group.persisted?.delete(sessionId);
-        closed.push({ key: group.key, groupKey, events, sessionId, closed: true });
+        closed.push({ key: group.key, groupKey, events: sessionEvents, sessionId, closed: true });
         closedCount++;
       }
       if (closedCount === 0) continue;
@@ -127,7 +132,7 @@ export class Sessionizer {
         continue;
       }
       const cut = group.starts[closedCount]!;
-      group.events.splice(0, cut);
+      events.dropFirst(cut);
       group.starts = group.starts.slice(closedCount).map((start) => start - cut);
     }
     return closed;
@@ -157,8 +162,8 @@ export class Sessionizer {
       const group = this.groups.get(groupKey);
       if (!group) continue;
       for (const [sessionId, startMs] of group.persisted ?? []) evicted.written.push({ sessionId, key: group.key, startMs });
-      evicted.fromMs = Math.min(evicted.fromMs, group.events[0]!.timestampMs);
-      evicted.toMs = Math.max(evicted.toMs, group.events[group.events.length - 1]!.timestampMs);
+      evicted.fromMs = Math.min(evicted.fromMs, group.events.timeAt(0));
+      evicted.toMs = Math.max(evicted.toMs, group.events.timeAt(group.events.length - 1));
       this.groups.delete(groupKey);
     }
     return evicted;
@@ -166,10 +171,10 @@ export class Sessionizer {
 
   /** Puts a group's open events back (after a restart or a repair). */
   restore(key: string, groupKey: string, events: SessionEvent[], persisted: Map<string, number>): void {
-    const sorted = [...events].sort(compareSessionEvents);
-    for (const event of sorted) if (event.timestampMs > this.maxEventMs) this.maxEventMs = event.timestampMs;
-    const group: OpenGroup = { key, events: sorted, starts: splitSessions(sorted, this.settings), persisted: persisted.size > 0 ? persisted : undefined };
-    this.groups.set(groupKey, group);
+    const columns = EventColumns.from([...events].sort(compareSessionEvents));
+    for (const ts of columns.timestamps()) if (ts > this.maxEventMs) this.maxEventMs = ts;
+    const starts = splitSessions(columns.timestamps(), this.settings);
+    this.groups.set(groupKey, { key, events: columns, starts, persisted: persisted.size > 0 ? persisted : undefined });
   }
 
   /** Group keys currently open for an identity key. */
@@ -185,9 +190,9 @@ export class Sessionizer {
   }
 
   private resplit(groupKey: string, group: OpenGroup): void {
-    group.starts = splitSessions(group.events, this.settings);
+    group.starts = splitSessions(group.events.timestamps(), this.settings);
     if (!group.persisted) return;
-    const current = new Set(group.starts.map((start) => sessionIdOf(groupKey, group.events[start]!)));
+    const current = new Set(group.starts.map((start) => sessionIdOf(groupKey, group.events.eventAt(start))));
     for (const [sessionId, startMs] of group.persisted) {
       if (current.has(sessionId)) continue;
       group.persisted.delete(sessionId);

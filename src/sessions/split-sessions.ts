@@ -1,5 +1,3 @@
-import type { SessionEvent } from './session-event.js';
-
 export interface SplitSettings {
   inactivityGapMs: number;
   maxDurationMs: number;
@@ -17,15 +15,15 @@ export function startsNewSession(sessionStartMs: number, lastMs: number, nextMs:
 }
 
 /**
- * Splits one group's events (sorted by compareSessionEvents, duplicates
+ * Splits one group's events (their times, in session order, duplicates
  * removed) into sessions. Returns the index where each session starts.
  */
-export function splitSessions(events: readonly SessionEvent[], settings: SplitSettings): number[] {
+export function splitSessions(timestamps: readonly number[], settings: SplitSettings): number[] {
   const starts: number[] = [];
   let startMs = 0;
-  for (let i = 0; i < events.length; i++) {
-    const ts = events[i]!.timestampMs;
-    if (i === 0 || startsNewSession(startMs, events[i - 1]!.timestampMs, ts, settings)) {
+  for (let i = 0; i < timestamps.length; i++) {
+    const ts = timestamps[i]!;
+    if (i === 0 || startsNewSession(startMs, timestamps[i - 1]!, ts, settings)) {
       starts.push(i);
       startMs = ts;
     }
@@ -39,24 +37,4 @@ export function splitSessions(events: readonly SessionEvent[], settings: SplitSe
  */
 export function closesAfterMs(startMs: number, lastMs: number, settings: SplitSettings): number {
   return Math.min(lastMs + settings.inactivityGapMs, startMs + settings.maxDurationMs);
-}
-
-/** Sorted insert that reports an exact duplicate (same time and id hash) instead of inserting it. */
-export function insertSorted(
-  events: SessionEvent[],
-  event: SessionEvent,
-  compare: (a: SessionEvent, b: SessionEvent) => number,
-): boolean {
-  let lo = 0;
-  let hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(events[mid]!, event) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo - 1; i >= 0 && events[i]!.timestampMs === event.timestampMs; i--) {
-    if (events[i]!.idHash === event.idHash) return false;
-  }
-  events.splice(lo, 0, event);
-  return true;
 }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const e2eRate = Math.round(e2e.events / e2e.seconds);
   log(`end to end (file → embedded ClickHouse, rollups): ${e2e.events.toLocaleString('en-US')} events in ${e2e.seconds.toFixed(2)}s = ${e2eRate.toLocaleString('en-US')} events/s`);
 
-  const memory = await benchSessionMemory(pipeline, input, 300_000);
+  const memory = await benchSessionMemory(pipeline, input, lines);
   log(`heap per open session: ${memory.bytesPerSession} bytes (${memory.openSessions.toLocaleString('en-US')} open sessions holding ${memory.events.toLocaleString('en-US')} events)`);
 
   if (values.json) {

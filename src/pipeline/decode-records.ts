@@ -1,13 +1,13 @@
 import type { Issue } from '../core/result.js';
 import type { DecodeContext } from '../events/decode-context.js';
-import { eventRowLine } from '../stores/rows.js';
+import type { ClassifiedEvent } from '../journey/classify.js';
 import { groupKeyOf, type EventMeta } from '../sessions/session-event.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 
 /**
  * What the sequential part of the pipeline needs of a valid event: identity,
- * time, stage, the facts a session record is built from, and the event's
- * encoded `events` row. Plain data, so it crosses a worker boundary cheaply.
+ * time, stage and the facts a session record is built from, next to the full
+ * classified event (encoded into an `events` row only if it is written).
  */
 export interface DecodedEvent {
   kind: 'event';
@@ -18,7 +18,7 @@ export interface DecodedEvent {
   stageIndex: number;
   touchpoint: string;
   meta: EventMeta;
-  row: string;
+  classified: ClassifiedEvent;
 }
 
 export interface DecodeFailure {
@@ -31,9 +31,8 @@ export interface DecodeFailure {
 export type DecodedRecord = DecodedEvent | DecodeFailure;
 
 /**
- * The parallel half of the core, record by record and independent of every
- * other record: decode + validate (zod), classify, encode the events row.
- * Pure: runs the same in the main thread or in a decode worker.
+ * The per-record half of the core, independent of every other record:
+ * decode + validate (zod) and classify. Pure.
  */
 export function decodeRecords(pipeline: CompiledPipeline, records: readonly RawRecord[], ctx: DecodeContext): DecodedRecord[] {
   const defaultReceivedAt = ctx.receivedAtMs;
@@ -66,7 +65,7 @@ export function decodeRecords(pipeline: CompiledPipeline, records: readonly RawR
         segment: c.segment,
         sourceSessionId: e.sourceSessionId,
       },
-      row: eventRowLine(pipeline.name, pipeline.stageNames, c),
+      classified: c,
     };
   }
   ctx.receivedAtMs = defaultReceivedAt;

@@ -1,5 +1,5 @@
 import type { Store } from '../stores/store.js';
-import { deadLetterRowLine, sessionRowLine } from '../stores/rows.js';
+import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
 import { RowBatcher } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
@@ -81,7 +81,8 @@ export class JourneyProcessor {
     const receivedAtMs = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
     const decoded = decodeRecords(pipeline, records, ctx);
-    const { rows, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, records, decoded, receivedAtMs);
+    const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, records, decoded, receivedAtMs);
+    const rows = accepted.map((event) => eventRowLine(pipeline.name, pipeline.stageNames, event.classified));
     this.summary.read += records.length;
     this.summary.duplicates += duplicates;
     this.summary.dead_lettered += deadLetters.length;
@@ -122,7 +123,7 @@ export class JourneyProcessor {
         this.summary.duplicates++;
         continue;
       }
-      rows.push(event.row);
+      rows.push(eventRowLine(pipeline.name, pipeline.stageNames, event.classified));
       const times = lateTimesByKey.get(event.key) ?? [];
       times.push(event.timestampMs);
       lateTimesByKey.set(event.key, times);

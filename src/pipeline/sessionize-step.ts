@@ -5,8 +5,8 @@ import type { RawRecord } from './compiled-pipeline.js';
 import type { DecodedEvent, DecodedRecord } from './decode-records.js';
 
 export interface SessionizeResult {
-  /** Encoded `events` rows of the valid, new events placed in open sessions. */
-  rows: string[];
+  /** Valid, new events placed in open sessions. */
+  accepted: DecodedEvent[];
   /** Valid events that may belong to already closed sessions: the store decides (duplicate or repair). */
   late: DecodedEvent[];
   deadLetters: DeadLetter[];
@@ -24,7 +24,7 @@ export function sessionizeDecoded(
   receivedAtMs: number,
 ): SessionizeResult {
   const batchIds = new Set<string>();
-  const result: SessionizeResult = { rows: [], late: [], deadLetters: [], duplicates: 0 };
+  const result: SessionizeResult = { accepted: [], late: [], deadLetters: [], duplicates: 0 };
   for (let i = 0; i < decoded.length; i++) {
     const item = decoded[i]!;
     if (item.kind === 'dead') {
@@ -45,7 +45,7 @@ export function sessionizeDecoded(
     }
     batchIds.add(item.eventId);
     const outcome = sessionizer.add(item.key, item.groupKey, toSessionEvent(item));
-    if (outcome === 'accepted') result.rows.push(item.row);
+    if (outcome === 'accepted') result.accepted.push(item);
     else if (outcome === 'late') result.late.push(item);
     else result.duplicates++;
   }

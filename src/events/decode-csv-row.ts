@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CsvMapping } from '../journey/csv-mapping.js';
-import { EMPTY_CAMPAIGN, type JourneyEvent } from './journey-event.js';
+import { NO_WEB_CONTEXT, type JourneyEvent } from './journey-event.js';
 import type { InputLimits } from './limits.js';
 import { identityKey } from './identity.js';
 import { parseIsoMs } from './time.js';
@@ -38,6 +38,9 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
   };
   if (mapping.eventId) shape[mapping.eventId] = required.max(limits.maxIdLength);
   if (mapping.sourceSessionId) shape[mapping.sourceSessionId] = z.string().max(limits.maxIdLength);
+  for (const column of mapping.numeric) {
+    shape[column] = z.string().regex(/^\s*(-?\d+(\.\d+)?([eE][-+]?\d+)?)?\s*$/, 'expected a number');
+  }
   const schema = z.looseObject(shape);
   const kept = mapping.properties ? new Set(mapping.properties) : undefined;
 
@@ -71,13 +74,7 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
       contactId: mapping.keyKind === 'contactId' ? keyValue : '',
       emailHash: '',
       sourceSessionId: mapping.sourceSessionId ? (fields[mapping.sourceSessionId] ?? '') : '',
-      pageUrl: '',
-      pagePath: '',
-      referrer: '',
-      campaign: EMPTY_CAMPAIGN,
-      userAgent: '',
-      locale: '',
-      country: '',
+      ...NO_WEB_CONTEXT,
       properties,
       context: {},
       nps: null,

@@ -50,3 +50,14 @@ export interface JourneyEvent {
 }
 
 export const EMPTY_CAMPAIGN: Campaign = Object.freeze({ source: '', medium: '', name: '', term: '', content: '' });
+
+/** The web fields of an event that did not come from a browser (CRM, CSV). */
+export const NO_WEB_CONTEXT = Object.freeze({
+  pageUrl: '',
+  pagePath: '',
+  referrer: '',
+  campaign: EMPTY_CAMPAIGN,
+  userAgent: '',
+  locale: '',
+  country: '',
+});

@@ -1,4 +1,4 @@
-import { EMPTY_CAMPAIGN, type JourneyEvent } from './journey-event.js';
+import { NO_WEB_CONTEXT, type JourneyEvent } from './journey-event.js';
 import type { CrmEnvelope } from './crm-schema.js';
 import { parseIsoMs } from './time.js';
 import { identityKey } from './identity.js';
@@ -51,13 +51,7 @@ export function normalizeCrm(envelope: CrmEnvelope, ctx: DecodeContext): StepRes
     contactId: envelope.contactId,
     emailHash: envelope.email && ctx.emailSalt ? hashEmail(envelope.email, ctx.emailSalt) : '',
     sourceSessionId: '',
-    pageUrl: '',
-    pagePath: '',
-    referrer: '',
-    campaign: EMPTY_CAMPAIGN,
-    userAgent: '',
-    locale: '',
-    country: '',
+    ...NO_WEB_CONTEXT,
     properties: { ...envelope.properties, ...detailOf(envelope) },
     context: {},
     nps: survey?.type === 'nps' ? survey.score : null,

@@ -17,6 +17,10 @@ export const csvMappingSchema = z.strictObject({
   source: z.enum(['site', 'crm']).default('site'),
   type: z.string().default('track').describe('Event type given to every row'),
   properties: z.array(z.string()).optional().describe('Columns kept as properties (default: all columns)'),
+  numeric: z
+    .array(z.string())
+    .default([])
+    .describe('Columns that must hold a number when not empty (a row with text there is dead-lettered)'),
 });
 
 export type CsvMapping = z.infer<typeof csvMappingSchema>;

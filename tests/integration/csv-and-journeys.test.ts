@@ -17,8 +17,8 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
   it('maps the REES46 columns, splits 30-minute sessions and dead-letters bad rows', async () => {
     const pipeline = compilePipeline(loadDefinition('rees46', { pipelinesDir: 'pipelines' }).definition);
     const summary = await ingestFiles(store, pipeline, ['tests/fixtures/rees46-sample.csv']);
-    // 13 rows: 1 exact duplicate row, 3 bad rows (missing user_id, wrong column count, bad time).
-    expect(summary).toEqual({ read: 13, valid: 9, duplicates: 1, dead_lettered: 3, sessions: 5 });
+    // 14 rows: 1 exact duplicate row, 4 bad rows (missing user_id, wrong column count, bad time, price "12.5O").
+    expect(summary).toEqual({ read: 14, valid: 9, duplicates: 1, dead_lettered: 4, sessions: 5 });
     const sessions = await store.query<{ key: string; event_count: number; ordered_level: number; source_session_id: string }>(
       "SELECT key, event_count, ordered_level, source_session_id FROM sessions FINAL WHERE pipeline = 'rees46' ORDER BY key, start",
     );
@@ -37,10 +37,11 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     ]);
     expect(bob[0]!.source_session_id).toBe('9333dfbd-b87a-4708-9857-6336556b0fcc');
     const reasons = await store.query<{ origin: string; reason: string }>("SELECT origin, reason FROM dead_letters FINAL WHERE pipeline = 'rees46' ORDER BY origin");
-    expect(reasons.map((r) => r.origin)).toEqual(['tests/fixtures/rees46-sample.csv:11', 'tests/fixtures/rees46-sample.csv:12', 'tests/fixtures/rees46-sample.csv:13']);
+    expect(reasons.map((r) => r.origin)).toEqual([11, 12, 13, 15].map((line) => `tests/fixtures/rees46-sample.csv:${line}`));
     expect(reasons[0]!.reason).toMatch(/user_id/);
     expect(reasons[1]!.reason).toMatch(/expected 9 columns/);
     expect(reasons[2]!.reason).toMatch(/no usable event time/);
+    expect(reasons[3]!.reason).toMatch(/price: expected a number/);
     const funnel = await sessionFunnel(store, { pipeline: 'rees46', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
     expect(funnel.stages.map((s) => [s.stage, s.entered, s.advanced])).toEqual([
       ['view', 5, 2],

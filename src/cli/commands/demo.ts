@@ -9,6 +9,7 @@ import { writeGenerated } from './generate.js';
 import { printSummary } from './ingest.js';
 import { renderFunnelReport } from './funnel.js';
 import { renderAbandonment } from './abandonment.js';
+import { percent, renderTable } from '../table.js';
 import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../pipeline/ingest-files.js';
 import { sessionFunnel } from '../../metrics/session-funnel.js';
@@ -25,7 +26,8 @@ embedded ClickHouse store (database journeys_demo, recreated each run) and
 prints the funnel, the abandonment summary and the dead letters.`;
 
 const DEMO_DATABASE = 'journeys_demo';
-const SPIKE_START = '2026-11-05T19:00:00Z';
+const SPIKE_START = '2026-11-05T17:00:00Z';
+const SPIKE_MINUTES = 240;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags('demo', argv, { store: { type: 'string' }, 'visitors-per-day': { type: 'string' } });
@@ -49,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
       days: 7,
       visitorsPerDay: Number(values['visitors-per-day'] ?? 2500),
       bottleneck: { fromStage: 'checkout', dimension: 'device', value: 'mobile', conversionFactor: 0.55 },
-      spike: { start: SPIKE_START, durationMinutes: 45, checkoutAbandonmentRate: 0.85 },
+      spike: { start: SPIKE_START, durationMinutes: SPIKE_MINUTES, checkoutAbandonmentRate: 0.85 },
     },
     out,
     (n) => generating.update(n),
@@ -81,8 +83,16 @@ export async function run(argv: string[]): Promise<number> {
     console.log('\n3/3  Results\n');
     const funnel = await sessionFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
     console.log(renderFunnelReport(funnel));
+    const byDevice = await sessionFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: 'ordered', range: {}, by: 'device' });
+    const checkout = pipeline.stageNames.indexOf('checkout');
+    console.log(
+      `\nCheckout → purchase by device (a mobile checkout bottleneck is planted)\n${renderTable(
+        ['device', 'reached checkout', 'purchased', 'conversion'],
+        byDevice.groups.map((g) => [g.value, g.stages[checkout]!.entered, g.stages[checkout]!.advanced, percent(g.stages[checkout]!.conversion_to_next)]),
+      )}`,
+    );
     const abandonment = await abandonmentReport(store, { pipeline: pipeline.name, rules: definition.abandonment, range: {}, minBucketSessions: 5 });
-    console.log(`\nAbandonment (planted spike: checkout abandonment from ${SPIKE_START} for 45 min)\n${renderAbandonment(abandonment)}`);
+    console.log(`\nAbandonment (a checkout-abandonment spike is planted from ${SPIKE_START} for ${SPIKE_MINUTES} min)\n${renderAbandonment(abandonment)}`);
     const [dead] = await store.query<{ n: number | string }>('SELECT count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
     const reasons = await store.query<{ step: string; n: number | string }>(
       'SELECT step, count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String} GROUP BY step ORDER BY n DESC',

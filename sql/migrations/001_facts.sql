@@ -1,12 +1,15 @@
 -- Fact tables. Every row carries a deterministic id, so replays converge:
 -- ReplacingMergeTree collapses a re-inserted row onto the one already there.
 
--- Normalized events. Grain: one row per event_id (per pipeline).
+-- Normalized events. Grain: one row per event_id (per pipeline). `stream` is
+-- where it was sessionized (`files`, or a Kafka partition): repairs of late
+-- events only ever rebuild sessions from their own stream's events.
 -- ORDER BY starts with (pipeline, key, ts): repairs and journeys read one
 -- identity's events over a time range; event_id last makes duplicates collapse.
 CREATE TABLE IF NOT EXISTS events
 (
     pipeline          LowCardinality(String),
+    stream            LowCardinality(String),
     key               String,
     ts                DateTime64(3, 'UTC'),
     event_id          String,
@@ -49,6 +52,7 @@ ORDER BY (pipeline, key, ts, event_id);
 CREATE TABLE IF NOT EXISTS sessions
 (
     pipeline             LowCardinality(String),
+    stream               LowCardinality(String),
     key                  String,
     session_id           String,
     version              UInt64,
@@ -101,14 +105,18 @@ CREATE TABLE IF NOT EXISTS dead_letters
 ENGINE = ReplacingMergeTree
 ORDER BY (pipeline, id);
 
--- Stream position per pipeline and stream (a file run, a Kafka partition):
--- the watermark that closed sessions and the newest event time seen.
+-- Checkpoint per pipeline and stream (file runs, a Kafka partition): the
+-- watermark that closed sessions, the newest event time seen, and the groups
+-- open at that moment with the provisional session ids written for them. A
+-- restart restores exactly these groups from `events`, so nothing is replayed
+-- from the source beyond the last committed offset.
 CREATE TABLE IF NOT EXISTS stream_state
 (
     pipeline       LowCardinality(String),
     stream         String,
     watermark_ms   Int64,
     max_event_ms   Int64,
+    open_groups    String, -- JSON: [{groupKey, key, fromMs, sessionIds, sessionStarts}]
     updated_at     DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree(updated_at)

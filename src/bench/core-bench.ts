@@ -20,7 +20,7 @@ export async function benchCore(pipeline: CompiledPipeline, input: string): Prom
   for await (const batch of batches(readNdjson(input), 10_000)) {
     const started = process.hrtime.bigint();
     sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
-    const context = pipeline.recordContext(sessionizer.watermarkMs);
+    const context = pipeline.recordContext('bench', sessionizer.watermarkMs);
     for (const closed of sessionizer.advance()) {
       buildSessionRecord(closed, context);
       sessions++;

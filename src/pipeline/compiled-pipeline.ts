@@ -30,7 +30,7 @@ export interface CompiledPipeline {
   useSourceSessionId: boolean;
   decode(record: RawRecord, ctx: DecodeContext): StepResult<JourneyEvent>;
   classify(event: JourneyEvent): ClassifiedEvent;
-  recordContext(watermarkMs: number): RecordContext;
+  recordContext(stream: string, watermarkMs: number): RecordContext;
 }
 
 export function compilePipeline(definition: JourneyDefinition, limits: InputLimits = DEFAULT_LIMITS): CompiledPipeline {
@@ -65,6 +65,6 @@ export function compilePipeline(definition: JourneyDefinition, limits: InputLimi
       return decodeJson(record.raw, ctx);
     },
     classify: createClassifier(definition),
-    recordContext: (watermarkMs) => ({ pipeline: definition.name, stageNames, conversionStageIndex, abandonment, watermarkMs }),
+    recordContext: (stream, watermarkMs) => ({ pipeline: definition.name, stream, stageNames, conversionStageIndex, abandonment, watermarkMs }),
   };
 }

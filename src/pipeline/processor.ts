@@ -9,7 +9,7 @@ import { repairKeys } from './repair.js';
 import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
 import { daysTouched, refreshRollups } from './rollup-refresh.js';
-import { restoreOpenSessions } from './restore.js';
+import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
 
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
@@ -46,6 +46,8 @@ export class JourneyProcessor {
   private readonly dirtyDays = new Set<number>();
   private readonly clock: () => number;
   private readonly rows: RowBatcher;
+  /** Where rows of this processor belong: pipeline, stream, stage names. */
+  private readonly where: { pipeline: string; stream: string; stageNames: readonly string[] };
   /** Late events waiting to be resolved against the store, by event id. */
   private readonly pendingLate = new Map<string, DecodedEvent>();
 
@@ -55,13 +57,14 @@ export class JourneyProcessor {
   ) {
     this.clock = options.clock ?? Date.now;
     this.rows = new RowBatcher(options.store);
+    this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
   static async start(options: ProcessorOptions): Promise<JourneyProcessor> {
     const state = await readStreamState(options.store, options.pipeline.name, options.stream);
     const sessionizer = new Sessionizer(options.pipeline.split, state);
-    await restoreOpenSessions(options.store, options.pipeline, sessionizer);
+    await restoreOpenGroups(options.store, options.pipeline, options.stream, sessionizer, state?.openGroups ?? []);
     return new JourneyProcessor(options, sessionizer);
   }
 
@@ -82,7 +85,7 @@ export class JourneyProcessor {
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
     const decoded = decodeRecords(pipeline, records, ctx);
     const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, records, decoded, receivedAtMs);
-    const rows = accepted.map((event) => eventRowLine(pipeline.name, pipeline.stageNames, event.classified));
+    const rows = accepted.map((event) => eventRowLine(this.where, event.classified));
     this.summary.read += records.length;
     this.summary.duplicates += duplicates;
     this.summary.dead_lettered += deadLetters.length;
@@ -105,8 +108,11 @@ export class JourneyProcessor {
   }
 
   /**
-   * Late events: those the store already holds are duplicates; the others are
-   * written and their keys repaired from the stored events.
+   * Late events: those the store already holds are duplicates, the others are
+   * written; the keys of both are repaired from the stored events. A stored
+   * duplicate still gets its key repaired: after a crash, a late event may
+   * have been written without the sessions it changed (the repair is
+   * idempotent, so repeating it is harmless).
    */
   private async resolveLate(): Promise<void> {
     if (this.pendingLate.size === 0) return;
@@ -119,11 +125,8 @@ export class JourneyProcessor {
     const rows: string[] = [];
     const lateTimesByKey = new Map<string, number[]>();
     for (const event of late) {
-      if (stored.has(event.eventId)) {
-        this.summary.duplicates++;
-        continue;
-      }
-      rows.push(eventRowLine(pipeline.name, pipeline.stageNames, event.classified));
+      if (stored.has(event.eventId)) this.summary.duplicates++;
+      else rows.push(eventRowLine(this.where, event.classified));
       const times = lateTimesByKey.get(event.key) ?? [];
       times.push(event.timestampMs);
       lateTimesByKey.set(event.key, times);
@@ -132,33 +135,62 @@ export class JourneyProcessor {
     // The repair reads the stored events, these late ones included.
     this.rows.add('events', rows);
     await this.rows.flush();
-    const repaired = await repairKeys(store, pipeline, this.sessionizer, lateTimesByKey);
+    const repaired = await repairKeys(store, pipeline, this.options.stream, this.sessionizer, lateTimesByKey);
     this.rows.add('sessions', this.buildSessionRows(repaired.closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]));
   }
 
   /**
-   * Ends the run: open sessions are written provisionally (and restored by
-   * the next run), the stream state saved, and the rollups of touched days rebuilt.
+   * Closes sessions on an idle watermark (a quiet live stream): their rows
+   * join the next insert.
    */
-  async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
+  advanceIdle(idleWatermarkMs: number): void {
+    this.rows.add('sessions', this.buildSessionRows(this.sessionizer.advance(idleWatermarkMs), this.sessionizer.takeTombstones()));
+  }
+
+  /**
+   * Makes everything so far durable and restorable: late events resolved,
+   * open sessions written provisionally, all rows flushed, then the stream
+   * state (watermark and open groups) saved. Source offsets up to the last
+   * processed record may be committed once this resolves.
+   */
+  async checkpoint(): Promise<void> {
     const { pipeline, store } = this.options;
     await this.resolveLate();
-    this.rows.add('sessions', this.buildSessionRows(this.sessionizer.snapshotOpen(), this.sessionizer.takeTombstones()));
+    const open = this.sessionizer.snapshotOpen();
+    this.rows.add('sessions', this.buildSessionRows(open.sessions, this.sessionizer.takeTombstones()));
     await this.rows.flush();
     await writeStreamState(store, pipeline.name, this.options.stream, {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
+      openGroups: open.groups,
     });
-    await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days: this.dirtyDays, onDay: options.onRollupDay });
+  }
+
+  /** Rebuilds the rollups of every day whose sessions changed since the last call. */
+  async refreshRollups(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<number> {
+    const { pipeline, store } = this.options;
+    const days = [...this.dirtyDays];
     this.dirtyDays.clear();
+    return refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
+  }
+
+  /** Ends a run: checkpoint, then the rollups of touched days. */
+  async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
+    await this.checkpoint();
+    await this.refreshRollups(options);
     this.summary.sessions = this.sessionIds.size;
     return { ...this.summary };
+  }
+
+  /** Counts so far (sessions = distinct session ids written). */
+  get counts(): IngestSummary {
+    return { ...this.summary, sessions: this.sessionIds.size };
   }
 
   /** Session rows (records and tombstones), encoded; notes the days whose rollups they change. */
   private buildSessionRows(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): string[] {
     const { pipeline } = this.options;
-    const context = pipeline.recordContext(this.sessionizer.watermarkMs);
+    const context = pipeline.recordContext(this.options.stream, this.sessionizer.watermarkMs);
     const records: SessionRecord[] = snapshots.map((snapshot) => buildSessionRecord(snapshot, context));
     for (const record of records) {
       this.sessionIds.add(record.session_id);
@@ -166,7 +198,7 @@ export class JourneyProcessor {
     }
     for (const tombstone of tombstones) {
       this.sessionIds.delete(tombstone.sessionId);
-      records.push(buildTombstone(tombstone, pipeline.name));
+      records.push(buildTombstone(tombstone, this.where));
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
     }
     return records.map(sessionRowLine);

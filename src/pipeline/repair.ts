@@ -27,6 +27,7 @@ interface KeyRange {
 export async function repairKeys(
   store: Store,
   pipeline: CompiledPipeline,
+  stream: string,
   sessionizer: Sessionizer,
   lateTimesByKey: Map<string, number[]>,
 ): Promise<RepairResult> {
@@ -37,6 +38,7 @@ export async function repairKeys(
   const reachMs = inactivityGapMs + maxDurationMs;
   const stored = await readStoredSessions(store, {
     pipeline: pipeline.name,
+    stream,
     keys,
     fromMs: late.min - reachMs,
     toMs: late.max + reachMs,
@@ -62,7 +64,7 @@ export async function repairKeys(
 
   const fromMs = extent([...ranges.values()].map((r) => r.fromMs)).min;
   const toMs = extent([...ranges.values()].map((r) => r.toMs)).max;
-  const events = await readStoredEvents(store, { pipeline: pipeline.name, keys, fromMs, toMs, useSourceSessionId: pipeline.useSourceSessionId });
+  const events = await readStoredEvents(store, { pipeline: pipeline.name, stream, keys, fromMs, toMs, useSourceSessionId: pipeline.useSourceSessionId });
   const byGroup = new Map<string, { key: string; events: SessionEvent[] }>();
   for (const stored of events) {
     const range = ranges.get(stored.key)!;

@@ -1,40 +1,45 @@
 import type { Store } from '../stores/store.js';
 import type { Sessionizer } from '../sessions/sessionizer.js';
-import { groupKeyOf, type SessionEvent } from '../sessions/session-event.js';
+import type { SessionEvent } from '../sessions/session-event.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
-import { readStoredEvents, readStoredSessions } from './stored-state.js';
+import { readStoredEvents, type CheckpointGroup } from './stored-state.js';
 import { extent } from '../core/extent.js';
 
 /**
- * Brings back the open sessions a previous run left provisional: their ids
- * from `sessions` (is_open = 1) and their events from `events`. That is the
- * checkpoint of open-session state — no separate state blob to keep in sync.
+ * Brings back the groups that were open at the stream's last checkpoint: their
+ * events come from `events` (from each group's first open event on, so events
+ * written after the checkpoint are included and a replay of them counts as
+ * duplicates), and their provisional session ids come back as "written".
+ * Only the checkpoint's groups are read: a restart never replays a long
+ * session from its first event through the source.
  */
-export async function restoreOpenSessions(store: Store, pipeline: CompiledPipeline, sessionizer: Sessionizer): Promise<number> {
-  const open = await readStoredSessions(store, { pipeline: pipeline.name, openOnly: true });
-  if (open.length === 0) return 0;
-  const groups = new Map<string, { key: string; fromMs: number; persisted: Map<string, number>; events: SessionEvent[] }>();
-  for (const span of open) {
-    const groupKey = groupKeyOf(span.key, span.source_session_id, pipeline.useSourceSessionId);
-    const group = groups.get(groupKey) ?? { key: span.key, fromMs: Infinity, persisted: new Map(), events: [] };
-    group.fromMs = Math.min(group.fromMs, span.startMs);
-    group.persisted.set(span.session_id, span.startMs);
-    groups.set(groupKey, group);
-  }
-  const keys = [...new Set(open.map((span) => span.key))];
+export async function restoreOpenGroups(
+  store: Store,
+  pipeline: CompiledPipeline,
+  stream: string,
+  sessionizer: Sessionizer,
+  groups: readonly CheckpointGroup[],
+): Promise<number> {
+  if (groups.length === 0) return 0;
+  const byGroupKey = new Map(groups.map((group) => [group.groupKey, { group, events: [] as SessionEvent[] }]));
   const events = await readStoredEvents(store, {
     pipeline: pipeline.name,
-    keys,
-    fromMs: extent(open.map((span) => span.startMs)).min,
+    stream,
+    keys: [...new Set(groups.map((group) => group.key))],
+    fromMs: extent(groups.map((group) => group.fromMs)).min,
     toMs: Number.MAX_SAFE_INTEGER,
     useSourceSessionId: pipeline.useSourceSessionId,
   });
   for (const stored of events) {
-    const group = groups.get(stored.groupKey);
-    if (group && stored.event.timestampMs >= group.fromMs) group.events.push(stored.event);
+    const entry = byGroupKey.get(stored.groupKey);
+    if (entry && stored.event.timestampMs >= entry.group.fromMs) entry.events.push(stored.event);
   }
-  for (const [groupKey, group] of groups) {
-    if (group.events.length > 0) sessionizer.restore(group.key, groupKey, group.events, group.persisted);
+  let restored = 0;
+  for (const { group, events: groupEvents } of byGroupKey.values()) {
+    if (groupEvents.length === 0) continue;
+    const persisted = new Map(group.sessionIds.map((id, i) => [id, group.sessionStarts[i]!] as const));
+    sessionizer.restore(group.key, group.groupKey, groupEvents, persisted);
+    restored++;
   }
-  return open.length;
+  return restored;
 }

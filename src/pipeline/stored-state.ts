@@ -1,5 +1,6 @@
 import type { Store } from '../stores/store.js';
 import { eventIdHash, groupKeyOf, type EventMeta, type SessionEvent } from '../sessions/session-event.js';
+import type { OpenGroupState } from '../sessions/sessionizer.js';
 
 /** A stored event in the form an open session keeps, with its keys. */
 export interface StoredSessionEvent {
@@ -27,16 +28,16 @@ interface EventRow {
 /** Reads what sessionization needs of the stored events of `keys` in [fromMs, toMs]. */
 export async function readStoredEvents(
   store: Store,
-  options: { pipeline: string; keys: string[]; fromMs: number; toMs: number; useSourceSessionId: boolean },
+  options: { pipeline: string; stream: string; keys: string[]; fromMs: number; toMs: number; useSourceSessionId: boolean },
 ): Promise<StoredSessionEvent[]> {
   if (options.keys.length === 0) return [];
   const rows = await store.query<EventRow>(
     `SELECT key, toUnixTimestamp64Milli(ts) AS ts_ms, event_id, stage_index, touchpoint, channel, campaign_name,
             device, browser, os, country, segment, source_session_id
        FROM events FINAL
-      WHERE pipeline = {pipeline:String} AND key IN {keys:Array(String)}
+      WHERE pipeline = {pipeline:String} AND stream = {stream:String} AND key IN {keys:Array(String)}
         AND ts >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC') AND ts <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')`,
-    { pipeline: options.pipeline, keys: options.keys, from_ms: clampMs(options.fromMs), to_ms: clampMs(options.toMs) },
+    { pipeline: options.pipeline, stream: options.stream, keys: options.keys, from_ms: clampMs(options.fromMs), to_ms: clampMs(options.toMs) },
   );
   return rows.map((row) => {
     const meta: EventMeta = {
@@ -82,26 +83,17 @@ export interface StoredSessionSpan {
   endMs: number;
 }
 
-/** Live (not deleted) sessions of `keys` overlapping [fromMs, toMs]; `openOnly` for the checkpoint of open sessions. */
+/** Live (not deleted) sessions of one stream's `keys` overlapping [fromMs, toMs]. */
 export async function readStoredSessions(
   store: Store,
-  options: { pipeline: string; keys?: string[]; fromMs?: number; toMs?: number; openOnly?: boolean },
+  options: { pipeline: string; stream: string; keys: string[]; fromMs: number; toMs: number },
 ): Promise<StoredSessionSpan[]> {
-  const conditions = ['pipeline = {pipeline:String}', 'is_deleted = 0'];
-  const params: Record<string, unknown> = { pipeline: options.pipeline };
-  if (options.keys) {
-    conditions.push('key IN {keys:Array(String)}');
-    params['keys'] = options.keys;
-  }
-  if (options.fromMs !== undefined) {
-    conditions.push("end >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')");
-    params['from_ms'] = clampMs(options.fromMs);
-  }
-  if (options.toMs !== undefined) {
-    conditions.push("start <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')");
-    params['to_ms'] = clampMs(options.toMs);
-  }
-  if (options.openOnly) conditions.push('is_open = 1');
+  const conditions = ['pipeline = {pipeline:String}', 'stream = {stream:String}', 'is_deleted = 0', 'key IN {keys:Array(String)}'];
+  const params: Record<string, unknown> = { pipeline: options.pipeline, stream: options.stream, keys: options.keys };
+  conditions.push("end >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')");
+  params['from_ms'] = clampMs(options.fromMs);
+  conditions.push("start <= fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')");
+  params['to_ms'] = clampMs(options.toMs);
   const rows = await store.query<{ session_id: string; key: string; source_session_id: string; start_ms: string | number; end_ms: string | number }>(
     `SELECT session_id, key, source_session_id, toUnixTimestamp64Milli(start) AS start_ms, toUnixTimestamp64Milli(end) AS end_ms
        FROM sessions FINAL WHERE ${conditions.join(' AND ')}`,
@@ -121,25 +113,42 @@ function clampMs(ms: number): number {
   return Math.max(-2_208_988_800_000, Math.min(10_413_791_999_000, Math.round(ms)));
 }
 
+/** An open group at a checkpoint, with the provisional session ids written for it. */
+export type CheckpointGroup = OpenGroupState;
+
 export interface StreamState {
   watermarkMs: number;
   maxEventMs: number;
+  openGroups: CheckpointGroup[];
 }
 
 export async function readStreamState(store: Store, pipeline: string, stream: string): Promise<StreamState | undefined> {
-  const rows = await store.query<{ watermark_ms: string | number; max_event_ms: string | number }>(
-    'SELECT watermark_ms, max_event_ms FROM stream_state FINAL WHERE pipeline = {pipeline:String} AND stream = {stream:String}',
+  const rows = await store.query<{ watermark_ms: string | number; max_event_ms: string | number; open_groups: string }>(
+    `SELECT watermark_ms, max_event_ms, open_groups FROM stream_state FINAL
+      WHERE pipeline = {pipeline:String} AND stream = {stream:String}`,
     { pipeline, stream },
   );
   const row = rows[0];
-  return row ? { watermarkMs: Number(row.watermark_ms), maxEventMs: Number(row.max_event_ms) } : undefined;
+  if (!row) return undefined;
+  return {
+    watermarkMs: Number(row.watermark_ms),
+    maxEventMs: Number(row.max_event_ms),
+    openGroups: row.open_groups ? (JSON.parse(row.open_groups) as CheckpointGroup[]) : [],
+  };
 }
 
 export async function writeStreamState(store: Store, pipeline: string, stream: string, state: StreamState): Promise<void> {
   const finite = (ms: number) => (Number.isFinite(ms) ? Math.round(ms) : -1);
   await store.command(
-    `INSERT INTO stream_state (pipeline, stream, watermark_ms, max_event_ms, updated_at)
-     VALUES ({pipeline:String}, {stream:String}, {watermark_ms:Int64}, {max_event_ms:Int64}, now64(3))`,
-    { pipeline, stream, watermark_ms: finite(state.watermarkMs), max_event_ms: finite(state.maxEventMs) },
+    `INSERT INTO stream_state (pipeline, stream, watermark_ms, max_event_ms, open_groups, updated_at)
+     VALUES ({pipeline:String}, {stream:String}, {watermark_ms:Int64}, {max_event_ms:Int64},
+             {open_groups:String}, now64(3))`,
+    {
+      pipeline,
+      stream,
+      watermark_ms: finite(state.watermarkMs),
+      max_event_ms: finite(state.maxEventMs),
+      open_groups: JSON.stringify(state.openGroups),
+    },
   );
 }

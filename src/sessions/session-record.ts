@@ -11,6 +11,8 @@ export interface SessionRecord {
   is_deleted: 0 | 1;
   is_open: 0 | 1;
   pipeline: string;
+  /** The stream that sessionized it (`files`, a Kafka partition). */
+  stream: string;
   key: string;
   source_session_id: string;
   start: number;
@@ -41,6 +43,7 @@ export interface SessionRecord {
 
 export interface RecordContext {
   pipeline: string;
+  stream: string;
   stageNames: readonly string[];
   /** 1-based index of the stage that counts as converted. */
   conversionStageIndex: number;
@@ -98,6 +101,7 @@ export function buildSessionRecord(snapshot: SessionSnapshot, ctx: RecordContext
     is_deleted: 0,
     is_open: snapshot.closed ? 0 : 1,
     pipeline: ctx.pipeline,
+    stream: ctx.stream,
     key: snapshot.key,
     source_session_id: first.meta.sourceSessionId,
     start: first.timestampMs,
@@ -128,13 +132,14 @@ export function buildSessionRecord(snapshot: SessionSnapshot, ctx: RecordContext
 }
 
 /** The row that retires a session id (ReplacingMergeTree keeps it over any live version). */
-export function buildTombstone(tombstone: Tombstone, pipeline: string): SessionRecord {
+export function buildTombstone(tombstone: Tombstone, where: { pipeline: string; stream: string }): SessionRecord {
   return {
     session_id: tombstone.sessionId,
     version: TOMBSTONE_VERSION,
     is_deleted: 1,
     is_open: 0,
-    pipeline,
+    pipeline: where.pipeline,
+    stream: where.stream,
     key: tombstone.key,
     source_session_id: '',
     start: tombstone.startMs,

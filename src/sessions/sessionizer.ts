@@ -22,6 +22,17 @@ export interface Tombstone {
 
 export type AddOutcome = 'accepted' | 'duplicate' | 'late';
 
+/** An open group as a checkpoint records it: enough to restore it from the stored events. */
+export interface OpenGroupState {
+  groupKey: string;
+  key: string;
+  /** Time of the group's first open event. */
+  fromMs: number;
+  /** Provisional session ids written for the group, with their start times. */
+  sessionIds: string[];
+  sessionStarts: number[];
+}
+
 interface OpenGroup {
   key: string;
   events: EventColumns;
@@ -138,18 +149,29 @@ export class Sessionizer {
     return closed;
   }
 
-  /** Snapshots of every open session, marked as written: they are the checkpoint of open state. */
-  snapshotOpen(): SessionSnapshot[] {
-    const open: SessionSnapshot[] = [];
+  /**
+   * The checkpoint of open state: a provisional snapshot of every open session
+   * (marked as written from now on) and the open groups to restore them by.
+   */
+  snapshotOpen(): { sessions: SessionSnapshot[]; groups: OpenGroupState[] } {
+    const sessions: SessionSnapshot[] = [];
+    const groups: OpenGroupState[] = [];
     for (const [groupKey, group] of this.groups) {
       group.starts.forEach((from, i) => {
         const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
         const sessionId = sessionIdOf(groupKey, events[0]!);
         (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
-        open.push({ key: group.key, groupKey, events, sessionId, closed: false });
+        sessions.push({ key: group.key, groupKey, events, sessionId, closed: false });
+      });
+      groups.push({
+        groupKey,
+        key: group.key,
+        fromMs: group.events.timeAt(0),
+        sessionIds: [...group.persisted!.keys()],
+        sessionStarts: [...group.persisted!.values()],
       });
     }
-    return open;
+    return { sessions, groups };
   }
 
   /**

@@ -9,16 +9,17 @@ import { stableId } from '../core/hash.js';
  * serialisation (the costliest JS step of the write path) markedly cheaper.
  */
 export const EVENT_COLUMNS = [
-  'pipeline', 'key', 'ts', 'event_id', 'received_at', 'source', 'type', 'name', 'stage_index', 'stage',
+  'pipeline', 'stream', 'key', 'ts', 'event_id', 'received_at', 'source', 'type', 'name', 'stage_index', 'stage',
   'channel', 'touchpoint', 'campaign_source', 'campaign_medium', 'campaign_name', 'page_path', 'referrer',
   'device', 'browser', 'os', 'country', 'locale', 'segment', 'anonymous_id', 'user_id', 'contact_id',
   'email_hash', 'source_session_id', 'nps', 'csat', 'properties',
 ] as const;
 
-export function eventRowLine(pipeline: string, stageNames: readonly string[], c: ClassifiedEvent): string {
+export function eventRowLine(where: { pipeline: string; stream: string; stageNames: readonly string[] }, c: ClassifiedEvent): string {
   const e = c.event;
+  const stageNames = where.stageNames;
   return JSON.stringify([
-    pipeline, e.key, e.timestampMs, e.eventId, e.receivedAtMs, e.source, e.type, e.name, c.stageIndex,
+    where.pipeline, where.stream, e.key, e.timestampMs, e.eventId, e.receivedAtMs, e.source, e.type, e.name, c.stageIndex,
     c.stageIndex > 0 ? stageNames[c.stageIndex - 1] : '', c.channel, c.touchpoint, e.campaign.source,
     e.campaign.medium, e.campaign.name, e.pagePath, e.referrer, c.device, c.browser, c.os, e.country, e.locale,
     c.segment, e.anonymousId, e.userId, e.contactId, e.emailHash, e.sourceSessionId, e.nps, e.csat,
@@ -27,7 +28,7 @@ export function eventRowLine(pipeline: string, stageNames: readonly string[], c:
 }
 
 export const SESSION_COLUMNS = [
-  'pipeline', 'key', 'session_id', 'version', 'is_deleted', 'is_open', 'source_session_id', 'start', 'end',
+  'pipeline', 'stream', 'key', 'session_id', 'version', 'is_deleted', 'is_open', 'source_session_id', 'start', 'end',
   'event_count', 'path_stages', 'path_times', 'ordered_level', 'ordered_reached', 'furthest_level',
   'furthest_reached', 'furthest_stage', 'exit_stage', 'entry_channel', 'entry_campaign', 'entry_touchpoint',
   'exit_touchpoint', 'converted', 'abandonment_rules', 'abandonment_outcomes', 'abandonment_started', 'device',

@@ -7,6 +7,7 @@ const META: EventMeta = { channel: 'Email', campaign: 'nov', device: 'mobile', b
 const STAGES = ['visit', 'cart', 'checkout', 'purchase'];
 const ctx = (watermarkMs: number): RecordContext => ({
   pipeline: 'p',
+  stream: 'files',
   stageNames: STAGES,
   conversionStageIndex: 4,
   abandonment: [{ name: 'checkout_abandonment', fromIndex: 3, toIndex: 4, withinMs: 60 * MIN }],

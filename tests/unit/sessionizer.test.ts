@@ -116,7 +116,7 @@ describe('Sessionizer', () => {
   it('records provisional sessions and tombstones an id that an earlier event replaces', () => {
     const s = new Sessionizer({ ...settings, allowedLatenessMs: 60 * MIN });
     s.add('k', 'k', ev(10));
-    const [provisional] = s.snapshotOpen();
+    const [provisional] = s.snapshotOpen().sessions;
     s.add('k', 'k', ev(5));
     expect(s.takeTombstones()).toEqual([{ sessionId: provisional!.sessionId, key: 'k', startMs: 10 * MIN }]);
   });

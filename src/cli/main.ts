@@ -11,8 +11,12 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   demo: { summary: 'generate a week of traffic, ingest it and show the results', load: () => import('./commands/demo.js') },
   generate: { summary: 'write realistic NDJSON/CSV events for the shipped pipelines', load: () => import('./commands/generate.js') },
   ingest: { summary: 'read NDJSON or CSV events into the store', load: () => import('./commands/ingest.js') },
+  run: { summary: 'consume events from Kafka and keep the store current', load: () => import('./commands/run.js') },
+  produce: { summary: 'publish events (a file or generated) to a Kafka topic', load: () => import('./commands/produce.js') },
   funnel: { summary: 'funnel by stage with drop-off and time to next stage', load: () => import('./commands/funnel.js') },
   abandonment: { summary: 'abandonment rates per rule (e.g. checkout → purchase within 1h)', load: () => import('./commands/abandonment.js') },
+  bottlenecks: { summary: 'the stage transitions that lose the most, and the segments driving it', load: () => import('./commands/bottlenecks.js') },
+  alerts: { summary: 'check or list abandonment/conversion alerts (check, list)', load: () => import('./commands/alerts.js') },
   sql: { summary: 'run a SQL file or query on the store', load: () => import('./commands/sql.js') },
   migrate: { summary: 'create or upgrade the ClickHouse tables', load: () => import('./commands/migrate.js') },
 };

@@ -1,10 +1,11 @@
 import type { Store } from '../stores/store.js';
 import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
-import { RowBatcher } from './row-batcher.js';
+import { RowBatcher, type RetryPolicy } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
+import type { DeadLetter } from '../core/result.js';
 import { repairKeys } from './repair.js';
 import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
@@ -32,6 +33,8 @@ export interface ProcessorOptions {
   limits?: InputLimits;
   emailSalt?: string | undefined;
   clock?: () => number;
+  /** How failed inserts are retried (backoff, give-up time, a hook called before each wait). */
+  writeRetry?: Partial<RetryPolicy>;
 }
 
 /**
@@ -56,7 +59,7 @@ export class JourneyProcessor {
     private readonly sessionizer: Sessionizer,
   ) {
     this.clock = options.clock ?? Date.now;
-    this.rows = new RowBatcher(options.store);
+    this.rows = new RowBatcher(options.store, { retry: options.writeRetry });
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
   }
 
@@ -79,7 +82,7 @@ export class JourneyProcessor {
    * the writes, so doing it per batch would serialise the pipeline). Call
    * `flush` when the effects must be durable (before committing offsets).
    */
-  async process(records: readonly RawRecord[]): Promise<void> {
+  async process(records: readonly RawRecord[]): Promise<{ deadLetters: DeadLetter[] }> {
     const { pipeline } = this.options;
     const receivedAtMs = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
@@ -99,6 +102,7 @@ export class JourneyProcessor {
     this.rows.add('sessions', this.buildSessionRows(this.sessionizer.advance(), this.sessionizer.takeTombstones()));
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
     await this.rows.shipIfFull();
+    return { deadLetters };
   }
 
   /** Resolves once every effect so far, late events included, is in the store (rejects if a write failed). */

@@ -4,6 +4,26 @@ import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, joinLines } from '
 const COLUMNS = { events: EVENT_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
 export type WrittenTable = keyof typeof COLUMNS;
 
+/** What a failed insert reports while it is retried. */
+export interface WriteRetry {
+  table: WrittenTable;
+  attempt: number;
+  delayMs: number;
+  error: Error;
+}
+
+export interface RetryPolicy {
+  /** First wait after a failure; doubles up to `maxDelayMs`, with ±25% jitter. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** Give up (the insert rejects) after failing for this long. */
+  giveUpAfterMs: number;
+  /** Told before each wait: log it, count it, keep the Kafka session alive. */
+  onRetry?: (retry: WriteRetry) => void | Promise<void>;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, giveUpAfterMs: 15 * 60_000 };
+
 /**
  * Collects encoded rows and writes them in large inserts on chDB's threads
  * while the caller goes on decoding. Measured here: 100k-row inserts write
@@ -19,7 +39,7 @@ export class RowBatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly rowsPerInsert = 100_000,
+    private readonly options: { rowsPerInsert?: number; retry?: Partial<RetryPolicy> } = {},
   ) {}
 
   add(table: WrittenTable, lines: readonly string[]): void {
@@ -29,7 +49,7 @@ export class RowBatcher {
 
   /** Ships when enough rows are waiting; resolves once the previous insert is done. */
   async shipIfFull(): Promise<void> {
-    if (this.pendingRows >= this.rowsPerInsert) await this.ship();
+    if (this.pendingRows >= (this.options.rowsPerInsert ?? 100_000)) await this.ship();
   }
 
   /** Starts inserting everything pending and waits for the insert before it. */
@@ -41,11 +61,34 @@ export class RowBatcher {
     this.pending.sessions = [];
     this.pendingRows = 0;
     this.writes = this.writes.then(async () => {
-      for (const { table, lines } of payloads) await this.store.insertCompactRows(table, COLUMNS[table], lines);
+      for (const { table, lines } of payloads) await this.insertWithRetry(table, lines);
     });
     // Marked handled here; a failure still surfaces at the next ship or flush.
     this.writes.catch(() => undefined);
     await previous;
+  }
+
+  /**
+   * A store that is down for minutes must not lose rows or stop the stream
+   * for good: the same payload is retried with exponential backoff. Inserts
+   * are atomic per block (and carry deduplication tokens on a server), so a
+   * retry never doubles rows.
+   */
+  private async insertWithRetry(table: WrittenTable, lines: string): Promise<void> {
+    const policy = { ...DEFAULT_RETRY, ...this.options.retry };
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.store.insertCompactRows(table, COLUMNS[table], lines);
+        return;
+      } catch (error) {
+        if (Date.now() - started > policy.giveUpAfterMs) throw error;
+        const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
+        const delayMs = Math.round(base * (0.75 + Math.random() * 0.5));
+        await policy.onRetry?.({ table, attempt, delayMs, error: error as Error });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   /** Resolves once every row added so far is in the store (rejects if an insert failed). */

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { Kafka, logLevel, type Message } from 'kafkajs';
+import { parseFlags, oneOf } from '../args.js';
+import { UsageError } from '../cli-error.js';
+import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
+import { createProgress } from '../progress.js';
+import { checkGeneratorOptions, parseBottleneck, parseSpike } from './generate.js';
+import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
+import { batches, formatOf, readCsv, readNdjson } from '../../sources/file-source.js';
+import { generateEvents } from '../../sources/generator/index.js';
+import { partitionKeyOf } from '../../sources/kafka/partition-key.js';
+import { DEFAULT_LIMITS } from '../../events/limits.js';
+
+export const HELP = `journeys produce — publish events to a Kafka topic, keyed per the partitioning contract
+
+Usage: journeys produce --topic <t> --brokers host:port[,…] (--input <file|-> --pipeline <p> | --generate [options])
+
+  --topic <t>             destination topic
+  --brokers <list>        bootstrap brokers ($KAFKA_BROKERS)
+  --input <file>          NDJSON or CSV file to replay (- for stdin)
+${PIPELINE_HELP}
+                          (keys come from the pipeline's identity order; invalid records get no key)
+  --generate              publish generated events instead (then --scenario, --seed, --days,
+                          --visitors-per-day, --start, --bottleneck, --spike, --clean as in journeys generate)`;
+
+async function* generated(options: Parameters<typeof generateEvents>[0]): AsyncGenerator<RawRecord> {
+  let line = 0;
+  for (const item of generateEvents(options)) {
+    line++;
+    if (item.line.trim() !== '') yield { raw: item.line, origin: { kind: 'generator', line } };
+  }
+}
+
+/** A Kafka message per record, keyed by the identity the pipeline sessionizes by. */
+function toMessage(record: RawRecord, pipeline: CompiledPipeline): Message {
+  const decoded = pipeline.decode(record, { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.now() });
+  return { key: decoded.kind === 'ok' ? partitionKeyOf(decoded.value, pipeline.definition.identity) : null, value: record.raw };
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('produce', argv, {
+    topic: { type: 'string' },
+    brokers: { type: 'string' },
+    input: { type: 'string' },
+    pipeline: { type: 'string' },
+    generate: { type: 'boolean' },
+    scenario: { type: 'string' },
+    seed: { type: 'string' },
+    start: { type: 'string' },
+    days: { type: 'string' },
+    'visitors-per-day': { type: 'string' },
+    bottleneck: { type: 'string' },
+    spike: { type: 'string' },
+    clean: { type: 'boolean' },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (!values.topic) throw new UsageError('journeys produce needs --topic <name>');
+  const brokers = (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '').split(',').filter(Boolean);
+  if (brokers.length === 0) throw new UsageError('journeys produce needs --brokers host:port (or KAFKA_BROKERS)');
+  if (!values.generate && !values.input) throw new UsageError('give --input <file> (with --pipeline) or --generate');
+  let records: AsyncIterable<RawRecord>;
+  let pipelineName: string;
+  if (values.generate) {
+    const scenario = oneOf('scenario', values.scenario, ['ecommerce', 'b2b-saas', 'rees46'] as const, 'ecommerce');
+    pipelineName = values.pipeline ?? scenario;
+    const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+    records = generated(
+      checkGeneratorOptions({
+        scenario,
+        seed: number(values.seed),
+        start: values.start,
+        days: number(values.days),
+        visitorsPerDay: number(values['visitors-per-day']),
+        bottleneck: values.bottleneck ? parseBottleneck(values.bottleneck) : undefined,
+        spike: values.spike ? parseSpike(values.spike) : undefined,
+        ...(values.clean ? { outOfOrderShare: 0, veryLateShare: 0, duplicateShare: 0, malformedShare: 0 } : {}),
+      }),
+    );
+  } else {
+    const input = values.input!;
+    if (input !== '-' && !existsSync(input)) throw new UsageError(`input file not found: ${input}`);
+    if (!values.pipeline) throw new UsageError('--input needs --pipeline, whose identity order gives the message keys');
+    pipelineName = values.pipeline;
+    records = formatOf(input) === 'csv' ? readCsv(input, { delimiter: ',' }) : readNdjson(input);
+  }
+  const pipeline = compilePipeline(requirePipeline('produce', pipelineName).definition);
+  const kafka = new Kafka({ clientId: 'journeys-produce', brokers, logLevel: logLevel.WARN });
+  const producer = kafka.producer({ allowAutoTopicCreation: true });
+  await producer.connect();
+  const progress = createProgress(`producing to ${values.topic}`);
+  let sent = 0;
+  try {
+    for await (const batch of batches(records, 1_000)) {
+      await producer.send({ topic: values.topic, acks: -1, messages: batch.map((record) => toMessage(record, pipeline)) });
+      sent += batch.length;
+      progress.update(sent);
+    }
+  } finally {
+    progress.done(sent);
+    await producer.disconnect();
+  }
+  console.error(`sent ${sent.toLocaleString('en-US')} messages to ${values.topic}`);
+  return 0;
+}

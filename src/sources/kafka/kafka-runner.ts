@@ -1,0 +1,226 @@
+import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
+import type { Store } from '../../stores/store.js';
+import type { CompiledPipeline, RawRecord } from '../../pipeline/compiled-pipeline.js';
+import { JourneyProcessor } from '../../pipeline/processor.js';
+import type { Logger } from '../../observability/logger.js';
+import type { MetricsRegistry } from '../../observability/metrics.js';
+import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
+import { PartitionStream } from './partition-stream.js';
+import { sendDeadLetters } from './dead-letter-topic.js';
+import { CaughtUpTracker } from './caught-up-tracker.js';
+import type { KafkaRunOptions } from './kafka-options.js';
+
+export interface KafkaRunnerDeps {
+  pipeline: CompiledPipeline;
+  store: Store;
+  options: KafkaRunOptions;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  emailSalt?: string | undefined;
+  clock?: () => number;
+}
+
+/**
+ * `journeys run`: a consumer-group member that feeds each partition number's
+ * records through its own processor and commits an offset only after the
+ * processor's checkpoint (events, dead letters, closed and provisional
+ * sessions, stream state) is written — so a crash or a rebalance at any
+ * point replays from the last checkpoint and converges to the same results.
+ */
+export class KafkaRunner {
+  private readonly kafka: Kafka;
+  private readonly consumer: Consumer;
+  private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly streams = new Map<number, Promise<PartitionStream>>();
+  private readonly clock: () => number;
+  private readonly tracker = new CaughtUpTracker();
+  private rebalancing = true;
+  private timers: NodeJS.Timeout[] = [];
+  private stopping: Promise<void> | undefined;
+  private inFlight: Promise<void> = Promise.resolve();
+  private resolveDone!: () => void;
+  /** Resolves when the runner stopped (signal, --until-caught-up, or stop()). */
+  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+
+  constructor(private readonly deps: KafkaRunnerDeps) {
+    const { options } = deps;
+    this.clock = deps.clock ?? Date.now;
+    this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN, retry: { retries: 8 } });
+    this.consumer = this.kafka.consumer({ groupId: options.groupId, partitionAssigners: [CoPartitionedAssigner], sessionTimeout: options.sessionTimeoutMs });
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+    this.admin = this.kafka.admin();
+  }
+
+  get stopped(): boolean {
+    return this.stopping !== undefined;
+  }
+
+  get assignedPartitions(): number[] {
+    return [...this.streams.keys()];
+  }
+
+  async start(): Promise<void> {
+    const { options, logger, metrics } = this.deps;
+    await Promise.all([this.consumer.connect(), this.producer.connect(), this.admin.connect()]);
+    if (options.untilCaughtUp) await this.tracker.load(this.admin, options.groupId, options.topics);
+    this.consumer.on(this.consumer.events.REBALANCING, () => {
+      this.rebalancing = true;
+      metrics.increment('journeys_rebalances_total', 'Consumer group rebalances');
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));
+    await this.consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => {
+        const batch = this.onBatch(payload);
+        this.inFlight = batch.catch(() => undefined);
+        return batch;
+      },
+    });
+    this.timers = [
+      setInterval(() => void this.tick().catch((error) => logger.error({ err: error }, 'periodic work failed')), 1_000),
+      setInterval(() => void this.refreshRollups().catch((error) => logger.error({ err: error }, 'rollup refresh failed')), options.rollupIntervalMs),
+    ];
+    logger.info({ topics: options.topics, group: options.groupId, brokers: options.brokers }, 'consumer started');
+  }
+
+  /** Graceful stop: finish the batch, checkpoint and commit every stream, rebuild rollups, leave the group. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const timer of this.timers) clearInterval(timer);
+      // No new batches; the one in flight finishes, then the last checkpoint
+      // and commit happen while we are still a group member.
+      this.consumer.pause(this.deps.options.topics.map((topic) => ({ topic })));
+      await this.inFlight;
+      for (const stream of this.streams.values()) await this.checkpoint(await stream, { force: true });
+      await this.refreshRollups();
+      await this.consumer.stop();
+      await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect(), this.admin.disconnect()]);
+      this.deps.logger.info('consumer stopped');
+      this.resolveDone();
+    })();
+    return this.stopping;
+  }
+
+  private onAssignment(assignment: Record<string, number[]>): void {
+    const partitions = new Set(Object.values(assignment).flat());
+    // Partitions that moved away are dropped without another checkpoint: the
+    // new owner replays from our last commit, and a late checkpoint from here
+    // could overwrite its state.
+    for (const partition of this.streams.keys()) if (!partitions.has(partition)) this.streams.delete(partition);
+    this.tracker.assign(assignment);
+    this.rebalancing = false;
+    this.deps.logger.info({ assignment }, 'partitions assigned');
+  }
+
+  private streamFor(partition: number): Promise<PartitionStream> {
+    let stream = this.streams.get(partition);
+    if (!stream) {
+      const { pipeline, store, emailSalt, logger, metrics } = this.deps;
+      stream = JourneyProcessor.start({
+        pipeline,
+        store,
+        stream: `kafka/${partition}`,
+        emailSalt,
+        writeRetry: {
+          onRetry: ({ table, attempt, delayMs, error }) => {
+            metrics.increment('journeys_store_write_retries_total', 'Store inserts retried', { table });
+            logger.warn({ table, attempt, delayMs, err: error.message }, 'store write failed; retrying');
+          },
+        },
+      }).then((processor) => new PartitionStream(partition, processor, this.clock()));
+      this.streams.set(partition, stream);
+      stream.catch(() => this.streams.delete(partition));
+    }
+    return stream;
+  }
+
+  private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+    this.deps.logger.debug({ topic: batch.topic, partition: batch.partition, messages: batch.messages.length, running: isRunning(), stale: isStale() }, 'batch');
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const { metrics, pipeline, options } = this.deps;
+    const started = process.hrtime.bigint();
+    const stream = await this.streamFor(batch.partition);
+    const originals = new Map<string, KafkaMessage>();
+    const records: RawRecord[] = batch.messages.map((message) => {
+      originals.set(message.offset, message);
+      return {
+        raw: message.value?.toString('utf8') ?? '',
+        origin: { kind: 'kafka', topic: batch.topic, partition: batch.partition, offset: message.offset },
+        receivedAtMs: Number(message.timestamp),
+        ...(message.value === null ? { error: 'empty message (null value)' } : {}),
+      };
+    });
+    // Heartbeats keep the group membership while a slow store holds the batch.
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+    try {
+      await stream.exclusive(async () => {
+        const { deadLetters } = await stream.processor.process(records);
+        await sendDeadLetters(this.producer, { topic: batch.topic, suffix: options.deadLetterSuffix, pipeline: pipeline.name }, deadLetters, originals);
+        stream.lastOffsets.set(batch.topic, batch.lastOffset());
+        stream.lastRecordAtMs = this.clock();
+        metrics.increment('journeys_events_in_total', 'Records read', { topic: batch.topic }, records.length);
+        metrics.increment('journeys_dead_letters_total', 'Records dead-lettered', { topic: batch.topic }, deadLetters.length);
+        metrics.set('journeys_consumer_lag', 'High-water mark minus next offset', { topic: batch.topic, partition: batch.partition }, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n));
+      });
+      // With autoCommit off, resolving only moves kafkajs's fetch position past
+      // this batch; kafkajs never commits it. Commits happen after checkpoints.
+      resolveOffset(batch.lastOffset());
+      this.tracker.processed(batch.topic, batch.partition, batch.lastOffset());
+      await this.checkpoint(stream, { force: false });
+    } catch (error) {
+      // Start this partition again from its last checkpoint when the batch is re-delivered.
+      this.streams.delete(batch.partition);
+      throw error;
+    } finally {
+      clearInterval(beat);
+      metrics.observe('journeys_batch_seconds', 'Batch processing time', {}, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+    if (this.deps.options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
+  }
+
+  /** Checkpoint (when due, or forced) and then commit the offsets it covers. */
+  private async checkpoint(stream: PartitionStream, options: { force: boolean }): Promise<void> {
+    if (!options.force && this.clock() - stream.lastCheckpointAtMs < this.deps.options.checkpointIntervalMs) return;
+    await stream.exclusive(async () => {
+      if (this.streams.get(stream.partition) === undefined && !options.force) return;
+      const started = process.hrtime.bigint();
+      await stream.processor.checkpoint();
+      const offsets = stream.commitOffsets();
+      if (offsets.length > 0 && !this.rebalancing) {
+        // A commit refused mid-rebalance is harmless: the next checkpoint
+        // commits, or the partition's new owner replays from the last commit.
+        await this.consumer.commitOffsets(offsets).catch((error: Error) => this.deps.logger.warn({ err: error.message, offsets }, 'offset commit failed'));
+      }
+      stream.lastCheckpointAtMs = this.clock();
+      this.deps.metrics.observe('journeys_checkpoint_seconds', 'Checkpoint (store writes and commit) time', {}, Number(process.hrtime.bigint() - started) / 1e9);
+      this.deps.metrics.set('journeys_open_sessions', 'Open sessions', { partition: stream.partition }, stream.processor.openSessions);
+    });
+  }
+
+  /** Every second: idle partitions advance their watermark by the clock; due checkpoints run. */
+  private async tick(): Promise<void> {
+    if (this.rebalancing || this.stopping) return;
+    const { pipeline, options } = this.deps;
+    for (const pending of this.streams.values()) {
+      const stream = await pending;
+      if (this.clock() - stream.lastRecordAtMs >= options.idleAfterMs && stream.processor.openSessions > 0) {
+        await stream.exclusive(async () => stream.processor.advanceIdle(this.clock() - pipeline.split.allowedLatenessMs));
+        await this.checkpoint(stream, { force: true });
+      } else {
+        await this.checkpoint(stream, { force: false });
+      }
+    }
+    if (options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
+  }
+
+  private async refreshRollups(): Promise<void> {
+    for (const pending of this.streams.values()) {
+      const stream = await pending;
+      await stream.exclusive(() => stream.processor.refreshRollups());
+    }
+  }
+}

@@ -109,7 +109,8 @@ ORDER BY (pipeline, id);
 -- watermark that closed sessions, the newest event time seen, and the groups
 -- open at that moment with the provisional session ids written for them. A
 -- restart restores exactly these groups from `events`, so nothing is replayed
--- from the source beyond the last committed offset.
+-- from the source beyond the last committed offset; and the days whose rollups
+-- still wait for a rebuild, so a crash never leaves a rollup stale.
 CREATE TABLE IF NOT EXISTS stream_state
 (
     pipeline       LowCardinality(String),
@@ -117,6 +118,7 @@ CREATE TABLE IF NOT EXISTS stream_state
     watermark_ms   Int64,
     max_event_ms   Int64,
     open_groups    String, -- JSON: [{groupKey, key, fromMs, sessionIds, sessionStarts}]
+    dirty_days     Array(Int64), -- UTC days (ms) whose rollups still need a rebuild
     updated_at     DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree(updated_at)

@@ -11,7 +11,7 @@ import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
 import { daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
-import { readStoredEventIds, readStreamState, writeStreamState } from './stored-state.js';
+import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
 
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
 const LATE_EVENTS_PER_REPAIR = 5_000;
@@ -47,6 +47,8 @@ export class JourneyProcessor {
   private readonly summary: IngestSummary = { read: 0, valid: 0, duplicates: 0, dead_lettered: 0, sessions: 0 };
   private readonly sessionIds = new Set<string>();
   private readonly dirtyDays = new Set<number>();
+  /** The last checkpoint written, so a finished rollup rebuild can clear its owed days. */
+  private lastState: StreamState | undefined;
   private readonly clock: () => number;
   private readonly rows: RowBatcher;
   /** Where rows of this processor belong: pipeline, stream, stage names. */
@@ -68,7 +70,10 @@ export class JourneyProcessor {
     const state = await readStreamState(options.store, options.pipeline.name, options.stream);
     const sessionizer = new Sessionizer(options.pipeline.split, state);
     await restoreOpenGroups(options.store, options.pipeline, options.stream, sessionizer, state?.openGroups ?? []);
-    return new JourneyProcessor(options, sessionizer);
+    const processor = new JourneyProcessor(options, sessionizer);
+    // Rollup rebuilds a previous run owed (it may have died before them).
+    for (const day of state?.dirtyDays ?? []) processor.dirtyDays.add(day);
+    return processor;
   }
 
   get openSessions(): number {
@@ -163,19 +168,30 @@ export class JourneyProcessor {
     const open = this.sessionizer.snapshotOpen();
     this.rows.add('sessions', this.buildSessionRows(open.sessions, this.sessionizer.takeTombstones()));
     await this.rows.flush();
-    await writeStreamState(store, pipeline.name, this.options.stream, {
+    this.lastState = {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
       openGroups: open.groups,
-    });
+      dirtyDays: [...this.dirtyDays],
+    };
+    await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
   }
 
-  /** Rebuilds the rollups of every day whose sessions changed since the last call. */
+  /**
+   * Rebuilds the rollups of every day whose sessions changed since the last
+   * call. Days stay owed (and checkpointed as such) until their rebuild is done.
+   */
   async refreshRollups(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<number> {
     const { pipeline, store } = this.options;
     const days = [...this.dirtyDays];
-    this.dirtyDays.clear();
-    return refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
+    const rebuilt = await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
+    for (const day of days) this.dirtyDays.delete(day);
+    if (this.lastState && this.lastState.dirtyDays.length > 0 && this.dirtyDays.size === 0) {
+      // The checkpoint still lists those days: record that nothing is owed any more.
+      this.lastState = { ...this.lastState, dirtyDays: [] };
+      await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
+    }
+    return rebuilt;
   }
 
   /** Ends a run: checkpoint, then the rollups of touched days. */

@@ -120,11 +120,13 @@ export interface StreamState {
   watermarkMs: number;
   maxEventMs: number;
   openGroups: CheckpointGroup[];
+  /** Days (UTC midnight, ms) whose rollups wait for a rebuild. */
+  dirtyDays: number[];
 }
 
 export async function readStreamState(store: Store, pipeline: string, stream: string): Promise<StreamState | undefined> {
-  const rows = await store.query<{ watermark_ms: string | number; max_event_ms: string | number; open_groups: string }>(
-    `SELECT watermark_ms, max_event_ms, open_groups FROM stream_state FINAL
+  const rows = await store.query<{ watermark_ms: string | number; max_event_ms: string | number; open_groups: string; dirty_days: Array<string | number> }>(
+    `SELECT watermark_ms, max_event_ms, open_groups, dirty_days FROM stream_state FINAL
       WHERE pipeline = {pipeline:String} AND stream = {stream:String}`,
     { pipeline, stream },
   );
@@ -134,21 +136,23 @@ export async function readStreamState(store: Store, pipeline: string, stream: st
     watermarkMs: Number(row.watermark_ms),
     maxEventMs: Number(row.max_event_ms),
     openGroups: row.open_groups ? (JSON.parse(row.open_groups) as CheckpointGroup[]) : [],
+    dirtyDays: row.dirty_days.map(Number),
   };
 }
 
 export async function writeStreamState(store: Store, pipeline: string, stream: string, state: StreamState): Promise<void> {
   const finite = (ms: number) => (Number.isFinite(ms) ? Math.round(ms) : -1);
   await store.command(
-    `INSERT INTO stream_state (pipeline, stream, watermark_ms, max_event_ms, open_groups, updated_at)
+    `INSERT INTO stream_state (pipeline, stream, watermark_ms, max_event_ms, open_groups, dirty_days, updated_at)
      VALUES ({pipeline:String}, {stream:String}, {watermark_ms:Int64}, {max_event_ms:Int64},
-             {open_groups:String}, now64(3))`,
+             {open_groups:String}, {dirty_days:Array(Int64)}, now64(3))`,
     {
       pipeline,
       stream,
       watermark_ms: finite(state.watermarkMs),
       max_event_ms: finite(state.maxEventMs),
       open_groups: JSON.stringify(state.openGroups),
+      dirty_days: state.dirtyDays,
     },
   );
 }

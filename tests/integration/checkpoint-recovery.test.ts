@@ -51,4 +51,15 @@ describe('checkpoint and recovery', () => {
     await second.finish();
     expect(await resultSnapshot(store, pipeline)).toBe(reference);
   });
+
+  it('owed rollup rebuilds survive a crash: a restart with nothing left to read still rebuilds them', async () => {
+    const pipeline = freshPipeline();
+    const first = await JourneyProcessor.start({ pipeline, store, stream: 'site-events/0' });
+    await first.process(records(0, ALL.length));
+    await first.checkpoint();
+    // Dies before rebuilding rollups; everything was committed, so nothing is re-read.
+    const second = await JourneyProcessor.start({ pipeline, store, stream: 'site-events/0' });
+    await second.finish();
+    expect(await resultSnapshot(store, pipeline)).toBe(reference);
+  });
 });

@@ -25,6 +25,7 @@ ${PIPELINE_HELP}
   --checkpoint-every <d>  checkpoint open sessions and commit offsets this often (default 5s)
   --idle-after <d>        a quiet partition advances its watermark by the clock after this (default 30s)
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
+  --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)
 ${STORE_HELP}
 
 Partitioning contract: producers key site events by anonymousId (else userId) and CRM
@@ -54,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     'checkpoint-every': { type: 'string' },
     'idle-after': { type: 'string' },
     'dead-letter-suffix': { type: 'string' },
+    'session-timeout': { type: 'string' },
     ...STORE_FLAG,
   });
   if (values.help) {
@@ -69,6 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     checkpointIntervalMs: duration('checkpoint-every', values['checkpoint-every']),
     idleAfterMs: duration('idle-after', values['idle-after']),
     deadLetterSuffix: values['dead-letter-suffix'],
+    sessionTimeoutMs: duration('session-timeout', values['session-timeout']),
   });
   if (!parsed.success) {
     throw new UsageError(`${summarizeIssues(issuesFromZod(parsed.error))}\nGive --brokers, --topics and --group (or KAFKA_BROKERS, JOURNEYS_TOPICS, JOURNEYS_GROUP).`);

@@ -1,4 +1,4 @@
-import type { Store } from '../stores/store.js';
+import { StoreError, type Store } from '../stores/store.js';
 import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, joinLines } from '../stores/rows.js';
 
 const COLUMNS = { events: EVENT_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
@@ -82,6 +82,8 @@ export class RowBatcher {
         await this.store.insertCompactRows(table, COLUMNS[table], lines);
         return;
       } catch (error) {
+        // A store that says retrying cannot help (wrong credentials, missing table) fails at once.
+        if (error instanceof StoreError && !error.retriable) throw error;
         if (Date.now() - started > policy.giveUpAfterMs) throw error;
         const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
         const delayMs = Math.round(base * (0.75 + Math.random() * 0.5));

@@ -63,7 +63,8 @@ export class EmbeddedStore implements Store {
     try {
       await this.session.insert({ table, values: Buffer.from(lines), format: 'JSONCompactEachRow', columns });
     } catch (error) {
-      throw new StoreError(`insert into ${table} failed: ${(error as Error).message}`, false, { cause: error });
+      // An embedded insert fails on I/O (disk full, files busy): worth retrying.
+      throw new StoreError(`insert into ${table} failed: ${(error as Error).message}`, true, { cause: error });
     }
   }
 

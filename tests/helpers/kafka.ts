@@ -56,7 +56,8 @@ export async function sendRaw(topic: string, messages: Array<{ key: string | nul
   const producer = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
-    await producer.send({ topic, acks: -1, messages });
+    // Chunks keep each request under the broker's message size limit.
+    for (let i = 0; i < messages.length; i += 500) await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 500) });
   } finally {
     await producer.disconnect();
   }

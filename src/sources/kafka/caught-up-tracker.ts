@@ -14,8 +14,20 @@ export class CaughtUpTracker {
     for (const topic of topics) {
       for (const { partition, high } of await admin.fetchTopicOffsets(topic)) this.targets.set(`${topic}/${partition}`, BigInt(high));
     }
+    await this.loadCommitted(admin, groupId, topics);
+  }
+
+  /**
+   * Committed offsets count as reached: after a rebalance, a partition another
+   * member finished has nothing left to deliver here, so no batch would ever
+   * tell us it is done.
+   */
+  async loadCommitted(admin: Admin, groupId: string, topics: readonly string[]): Promise<void> {
     for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [...topics] })) {
-      for (const { partition, offset } of partitions) if (BigInt(offset) >= 0n) this.reached.set(`${topic}/${partition}`, BigInt(offset));
+      for (const { partition, offset } of partitions) {
+        const key = `${topic}/${partition}`;
+        if (BigInt(offset) > (this.reached.get(key) ?? -1n)) this.reached.set(key, BigInt(offset));
+      }
     }
   }
 

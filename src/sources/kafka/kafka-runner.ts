@@ -68,7 +68,9 @@ export class KafkaRunner {
       this.rebalancing = true;
       metrics.increment('journeys_rebalances_total', 'Consumer group rebalances');
     });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => this.onAssignment(event.payload.memberAssignment));
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      void this.onAssignment(event.payload.memberAssignment).catch((error) => logger.error({ err: error }, 'assignment handling failed'));
+    });
     await this.consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
     await this.consumer.run({
       autoCommit: false,
@@ -105,15 +107,20 @@ export class KafkaRunner {
     return this.stopping;
   }
 
-  private onAssignment(assignment: Record<string, number[]>): void {
+  private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
     const partitions = new Set(Object.values(assignment).flat());
     // Partitions that moved away are dropped without another checkpoint: the
     // new owner replays from our last commit, and a late checkpoint from here
     // could overwrite its state.
     for (const partition of this.streams.keys()) if (!partitions.has(partition)) this.streams.delete(partition);
     this.tracker.assign(assignment);
+    if (this.deps.options.untilCaughtUp) await this.tracker.loadCommitted(this.admin, this.deps.options.groupId, this.deps.options.topics);
     this.rebalancing = false;
     this.deps.logger.info({ assignment }, 'partitions assigned');
+    // Every assigned partition gets its processor now, not at its first batch:
+    // its checkpoint may owe rollup rebuilds or hold open sessions to close,
+    // even when nothing is left to read.
+    for (const partition of partitions) await this.streamFor(partition);
   }
 
   private streamFor(partition: number): Promise<PartitionStream> {

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTestStore } from '../helpers/store.js';
+import { createTopics, kafkaBrokers, randomName, readTopic, sendRaw } from '../helpers/kafka.js';
+import { arrivalIndependentResults } from '../helpers/kafka-results.js';
+import { FaultyStore } from '../helpers/faulty-store.js';
+import { loadDefinition } from '../../src/journey/load-definition.js';
+import { compilePipeline, type CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { ingestFiles } from '../../src/pipeline/ingest-files.js';
+import { KafkaRunner } from '../../src/sources/kafka/kafka-runner.js';
+import { kafkaRunOptionsSchema, type KafkaRunOptionsInput } from '../../src/sources/kafka/kafka-options.js';
+import { partitionKeyOf } from '../../src/sources/kafka/partition-key.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { MetricsRegistry } from '../../src/observability/metrics.js';
+import { generateEvents } from '../../src/sources/generator/index.js';
+import { DEFAULT_LIMITS } from '../../src/events/limits.js';
+import { writeTemp } from '../helpers/store.js';
+import type { Store } from '../../src/stores/store.js';
+
+const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
+const pipelineNamed = (name: string): CompiledPipeline => compilePipeline({ ...definition, name });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Generated shop traffic as lines, and as keyed Kafka messages (keys per the partitioning contract). */
+function traffic(seed: number, visitorsPerDay: number) {
+  const lines = [...generateEvents({ seed, days: 1, visitorsPerDay })].map((g) => g.line).filter((line) => line.trim() !== '');
+  const pipeline = pipelineNamed('keys');
+  const messages = lines.map((raw) => {
+    const decoded = pipeline.decode({ raw, origin: { kind: 'generator', line: 0 } }, { limits: DEFAULT_LIMITS, identity: definition.identity, emailSalt: undefined, receivedAtMs: Date.now() });
+    return { key: decoded.kind === 'ok' ? partitionKeyOf(decoded.value, definition.identity) : null, value: raw };
+  });
+  return { lines, messages };
+}
+
+describe('Kafka consumer in process (real broker, real embedded store)', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let brokers: string;
+  const logger = createLogger({ component: 'test', level: 'warn' });
+
+  beforeAll(async () => {
+    brokers = await kafkaBrokers();
+    ({ store, cleanup } = await openTestStore());
+  });
+  afterAll(async () => cleanup());
+
+  function runner(pipeline: CompiledPipeline, options: Partial<KafkaRunOptionsInput> & { topics: string[]; groupId: string }, onStore: Store = store, metrics = new MetricsRegistry()) {
+    return new KafkaRunner({
+      pipeline,
+      store: onStore,
+      logger,
+      metrics,
+      options: kafkaRunOptionsSchema.parse({ brokers: brokers.split(','), checkpointIntervalMs: 300, sessionTimeoutMs: 6_000, ...options }),
+    });
+  }
+
+  async function reference(name: string, lines: string[]): Promise<string> {
+    const pipeline = pipelineNamed(name);
+    await ingestFiles(store, pipeline, [writeTemp(`${name}.ndjson`, lines)]);
+    return arrivalIndependentResults(store, pipeline);
+  }
+
+  it('two consumers in one group, with a rebalance in the middle, give the same results', async () => {
+    const { lines, messages } = traffic(21, 2500);
+    const expected = await reference('rebalance_ref', lines);
+    const topic = randomName('site-events');
+    await createTopics([topic], 4);
+    await sendRaw(topic, messages);
+    const pipeline = pipelineNamed('rebalance_kafka');
+    const group = randomName('g');
+    const first = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
+    await first.start();
+    await sleep(700);
+    const second = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
+    await second.start();
+    await Promise.all([first.done, second.done]);
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('rebalance_ref', 'rebalance_kafka'));
+  }, 120_000);
+
+  it('sends malformed messages to the dead-letter topic and table, and the partition keeps flowing', async () => {
+    const topic = randomName('site-events');
+    await createTopics([topic], 1);
+    const valid = traffic(5, 150).messages.slice(0, 200);
+    const bad = [
+      { key: 'x', value: 'not json at all' },
+      { key: 'y', value: '{"type":"track","event":"Product Viewed","timestamp":"2026-11-02T10:00:00Z"}' },
+      { key: 'z', value: null },
+    ];
+    await sendRaw(topic, [...valid.slice(0, 100), ...bad, ...valid.slice(100)]);
+    const pipeline = pipelineNamed('dead_letters_kafka');
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true });
+    await consumer.start();
+    await consumer.done;
+    // The dead-letter topic may have several partitions: order by origin.
+    const dead = (await readTopic(`${topic}.dead`, 3)).sort((a, b) => a.headers['journeys-origin']!.localeCompare(b.headers['journeys-origin']!));
+    expect(dead.map((m) => m.value)).toEqual(['not json at all', bad[1]!.value, '']);
+    expect(dead[0]!.headers).toMatchObject({ 'journeys-step': 'decode-json', 'journeys-origin': `${topic}/0@100` });
+    expect(dead[1]!.headers['journeys-reason']).toMatch(/no identity/);
+    const rows = await store.query<{ origin: string; step: string }>('SELECT origin, step FROM dead_letters FINAL WHERE pipeline = {p:String} ORDER BY origin', { p: pipeline.name });
+    expect(rows.map((r) => r.origin)).toEqual([`${topic}/0@100`, `${topic}/0@101`, `${topic}/0@102`]);
+    // Everything after the poison messages was processed.
+    const [events] = await store.query<{ n: string | number }>('SELECT count() AS n FROM events FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    expect(Number(events!.n)).toBeGreaterThan(150);
+  }, 120_000);
+
+  it('survives a store outage: inserts are retried and nothing is lost', async () => {
+    const { lines, messages } = traffic(33, 1200);
+    const expected = await reference('outage_ref', lines);
+    const topic = randomName('site-events');
+    await createTopics([topic], 2);
+    const faulty = new FaultyStore(store);
+    faulty.down = true;
+    const metrics = new MetricsRegistry();
+    const pipeline = pipelineNamed('outage_kafka');
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true }, faulty, metrics);
+    await sendRaw(topic, messages);
+    await consumer.start();
+    await sleep(4_000);
+    expect(faulty.failedInserts).toBeGreaterThan(0);
+    faulty.down = false;
+    await consumer.done;
+    expect(metrics.render()).toMatch(/journeys_store_write_retries_total\{table="events"\} \d+/);
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('outage_ref', 'outage_kafka'));
+  }, 120_000);
+
+  it('closes the sessions of a quiet partition without new traffic (idle watermark)', async () => {
+    const topic = randomName('site-events');
+    await createTopics([topic], 1);
+    await sendRaw(topic, traffic(8, 300).messages.slice(0, 300));
+    const pipeline = pipelineNamed('idle_kafka');
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), idleAfterMs: 1_500 });
+    await consumer.start();
+    const openSessions = async () =>
+      Number((await store.query<{ n: string }>('SELECT countIf(is_open = 1) AS n FROM sessions FINAL WHERE pipeline = {p:String} AND is_deleted = 0', { p: pipeline.name }))[0]!.n);
+    const sessions = async () => Number((await store.query<{ n: string }>('SELECT count() AS n FROM sessions FINAL WHERE pipeline = {p:String}', { p: pipeline.name }))[0]!.n);
+    // First the checkpoint writes the last sessions as still open …
+    for (let i = 0; i < 40 && (await sessions()) === 0; i++) await sleep(250);
+    // … then, with no new message, the idle watermark closes them.
+    let open = await openSessions();
+    for (let i = 0; i < 40 && open > 0; i++) {
+      await sleep(250);
+      open = await openSessions();
+    }
+    await consumer.stop();
+    expect(await sessions()).toBeGreaterThan(0);
+    expect(open).toBe(0);
+  }, 60_000);
+});

@@ -38,4 +38,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+// `npm run bench -- queries [--json]`: the analysts' query latencies (src/bench/queries-bench.ts).
+if (process.argv[2] === 'queries') await (await import('./queries-bench.js')).runQueriesBench(process.argv.slice(3));
+else await main();

@@ -1,4 +1,5 @@
 import { EmbeddedStore } from '../stores/embedded-store.js';
+import { ServerStore } from '../stores/server-store.js';
 import type { Store } from '../stores/store.js';
 import { migrate } from '../stores/migrate.js';
 import { UsageError } from './cli-error.js';
@@ -10,28 +11,56 @@ export const STORE_FLAG = {
   database: { type: 'string' as const },
 };
 
-export const STORE_HELP = `  --store <spec>        embedded:<dir> (default ${DEFAULT_STORE}, or $JOURNEYS_STORE)
+export const STORE_HELP = `  --store <spec>        embedded:<dir> (default ${DEFAULT_STORE}, or $JOURNEYS_STORE),
+                        or a ClickHouse server: http(s)://[user[:password]@]host:port
   --database <name>     ClickHouse database (default journeys, or $JOURNEYS_DATABASE)`;
 
+/** How to open the store. */
+export interface OpenStoreOptions {
+  /** Apply pending migrations (nothing is written when none is pending). */
+  migrate?: boolean;
+  /** Create a missing server database (default: when migrating); otherwise a missing one is a clear error. */
+  createDatabase?: boolean;
+  /** The cluster of `migrate --cluster`: the database is created ON CLUSTER and tables in their cluster form. */
+  cluster?: string | undefined;
+}
+
 /**
- * Opens the store named by --store / $JOURNEYS_STORE. The embedded engine is
- * the default; a ClickHouse server URL is accepted by stores that support it.
+ * Opens the store named by --store / $JOURNEYS_STORE: the embedded engine
+ * (the default) or a ClickHouse server over HTTP.
  */
-export async function openStore(flags: { store?: string | undefined; database?: string | undefined }, options: { migrate?: boolean } = {}): Promise<Store> {
-  const spec = flags.store ?? process.env['JOURNEYS_STORE'] ?? DEFAULT_STORE;
+export async function openStore(flags: { store?: string | undefined; database?: string | undefined }, options: OpenStoreOptions = {}): Promise<Store> {
+  const spec = flags.store || process.env['JOURNEYS_STORE'] || DEFAULT_STORE;
   const database = flags.database ?? process.env['JOURNEYS_DATABASE'] ?? 'journeys';
-  if (!spec.startsWith('embedded:')) {
-    throw new UsageError(`unsupported --store "${spec}": use embedded:<dir> (for example ${DEFAULT_STORE})`);
+  let store: Store;
+  if (spec.startsWith('embedded:')) {
+    store = await EmbeddedStore.open({ dir: spec.slice('embedded:'.length) || './.journeys', database });
+  } else if (/^https?:\/\//i.test(spec)) {
+    store = await ServerStore.open({
+      url: spec,
+      database,
+      createDatabase: options.createDatabase ?? options.migrate ?? false,
+      cluster: options.cluster,
+      onRetry: (message) => process.stderr.write(`journeys: ${message}\n`),
+    });
+  } else {
+    throw new UsageError(`unsupported --store "${spec}": use embedded:<dir> (for example ${DEFAULT_STORE}) or http(s)://host:8123`);
   }
-  const store = await EmbeddedStore.open({ dir: spec.slice('embedded:'.length) || './.journeys', database });
-  if (options.migrate) await migrate(store);
+  if (options.migrate) {
+    try {
+      await migrate(store, { cluster: options.cluster });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   return store;
 }
 
 /** Runs `work` with an open store and always closes it (releasing the chDB directory and its lock). */
 export async function withStore<T>(
   flags: { store?: string | undefined; database?: string | undefined },
-  options: { migrate?: boolean },
+  options: OpenStoreOptions,
   work: (store: Store) => Promise<T>,
 ): Promise<T> {
   const store = await openStore(flags, options);

@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
-import type { Store } from './store.js';
+import { StoreError, type Store } from './store.js';
 import { listSql, readSql, splitStatements } from './sql-files.js';
+import { parseCreateTable, toClusterStatements, type TableDefinition } from './cluster-ddl.js';
+import { currentEventsTtl, eventsTtlStatement, type EventsTtl } from './events-ttl.js';
 
 export interface MigrationResult {
   version: string;
   applied: boolean;
   statements: number;
+  /** The statements as run (or as they would run, with dryRun): single-node or cluster form. */
+  sql: string[];
+}
+
+export interface MigrateOptions {
+  /** Report what would run, change nothing. */
+  dryRun?: boolean;
+  /** Create Replicated/Distributed tables ON CLUSTER (see cluster-layout.ts); single node when absent. */
+  cluster?: string | undefined;
 }
 
 const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations
@@ -17,34 +28,102 @@ const LEDGER = `CREATE TABLE IF NOT EXISTS schema_migrations
 ENGINE = ReplacingMergeTree(applied_at)
 ORDER BY version`;
 
+const CLUSTER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+async function tableEngine(store: Store, table: string): Promise<string | undefined> {
+  const rows = await store.query<{ engine: string }>(
+    'SELECT engine FROM system.tables WHERE database = currentDatabase() AND name = {table:String}',
+    { table },
+  );
+  return rows[0]?.engine;
+}
+
+/** Every CREATE TABLE of the migrations, so a staging twin can copy its source's keys. */
+function tableDefinitions(files: ReadonlyArray<{ statements: string[] }>): Map<string, TableDefinition> {
+  const definitions = new Map<string, TableDefinition>();
+  for (const file of files) {
+    for (const statement of file.statements) {
+      const def = parseCreateTable(statement);
+      if (def) definitions.set(def.name, def);
+    }
+  }
+  return definitions;
+}
+
 /**
  * Applies sql/migrations/*.sql in name order, each once, recorded in
  * schema_migrations. Statements are idempotent (IF NOT EXISTS), so a
- * migration interrupted halfway is simply applied again.
+ * migration interrupted halfway is simply applied again. Nothing is written
+ * when nothing is pending, so a read-only user can open an up-to-date store.
+ * With `cluster`, each statement is converted to its cluster form (a store
+ * is migrated one way for good: the other way is refused).
  */
-export async function migrate(store: Store, options: { dryRun?: boolean } = {}): Promise<MigrationResult[]> {
-  if (!options.dryRun) await store.command(LEDGER);
-  const applied = options.dryRun
-    ? new Set<string>()
-    : new Set((await store.query<{ version: string }>('SELECT version FROM schema_migrations FINAL')).map((row) => row.version));
-  const results: MigrationResult[] = [];
-  for (const file of listSql('migrations')) {
-    const version = file.replace(/\.sql$/, '');
+export async function migrate(store: Store, options: MigrateOptions = {}): Promise<MigrationResult[]> {
+  const cluster = options.cluster;
+  if (cluster !== undefined && !CLUSTER_NAME.test(cluster)) throw new StoreError(`invalid cluster name "${cluster}"`, false);
+  const ledgerExists = (await tableEngine(store, 'schema_migrations')) !== undefined;
+  const eventsEngine = await tableEngine(store, 'events');
+  if (eventsEngine !== undefined && (eventsEngine === 'Distributed') !== (cluster !== undefined)) {
+    throw new StoreError(
+      cluster
+        ? `${store.description} was migrated for a single node (events is ${eventsEngine}); --cluster cannot convert existing tables (docs/sql.md, "Moving to a cluster")`
+        : `${store.description} was migrated for a cluster (events is Distributed): run journeys migrate with --cluster <name>`,
+      false,
+    );
+  }
+  const applied = ledgerExists
+    ? new Set((await store.query<{ version: string }>('SELECT version FROM schema_migrations FINAL')).map((row) => row.version))
+    : new Set<string>();
+  const files = listSql('migrations').map((file) => {
     const text = readSql(`migrations/${file}`);
-    const statements = splitStatements(text);
-    if (applied.has(version)) {
-      results.push({ version, applied: false, statements: statements.length });
+    return { version: file.replace(/\.sql$/, ''), text, statements: splitStatements(text) };
+  });
+  let convert = (statement: string): string[] => [statement];
+  if (cluster !== undefined) {
+    const [row] = await store.query<{ db: string }>('SELECT currentDatabase() AS db');
+    const context = { cluster, database: row!.db, definitions: tableDefinitions(files) };
+    convert = (statement) => toClusterStatements(statement, context);
+  }
+  const results: MigrationResult[] = [];
+  let ledgerReady = ledgerExists;
+  for (const file of files) {
+    const sql = file.statements.flatMap(convert);
+    if (applied.has(file.version)) {
+      results.push({ version: file.version, applied: false, statements: sql.length, sql });
       continue;
     }
     if (!options.dryRun) {
-      for (const statement of statements) await store.command(statement);
-      const checksum = createHash('sha256').update(text).digest('hex').slice(0, 16);
+      if (!ledgerReady) {
+        for (const statement of convert(LEDGER)) await store.command(statement);
+        ledgerReady = true;
+      }
+      for (const statement of sql) await store.command(statement);
+      const checksum = createHash('sha256').update(file.text).digest('hex').slice(0, 16);
       await store.command(
         'INSERT INTO schema_migrations (version, checksum, applied_at) VALUES ({version:String}, {checksum:String}, now64(3))',
-        { version, checksum },
+        { version: file.version, checksum },
       );
     }
-    results.push({ version, applied: true, statements: statements.length });
+    results.push({ version: file.version, applied: true, statements: sql.length, sql });
   }
   return results;
+}
+
+/** What happened to the events TTL. */
+export interface TtlResult {
+  /** The TTL expression before. */
+  before: string | undefined;
+  /** The statement run (or that would run); undefined when nothing changes. */
+  statement: string | undefined;
+}
+
+/**
+ * Sets (`{seconds}`) or removes (`'off'`) the raw events' TTL; see
+ * events-ttl.ts for why it counts from received_at. Run after `migrate`.
+ */
+export async function applyEventsTtl(store: Store, options: { ttl: EventsTtl; cluster?: string | undefined; dryRun?: boolean }): Promise<TtlResult> {
+  const before = await currentEventsTtl(store, { cluster: options.cluster });
+  const statement = eventsTtlStatement({ ttl: options.ttl, current: before, cluster: options.cluster });
+  if (statement && !options.dryRun) await store.command(statement);
+  return { before, statement };
 }

@@ -1,65 +1,97 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { oneOf, parseFlags } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
 import { renderTable } from '../table.js';
-import { SQL_DIR } from '../../stores/sql-files.js';
+import { bindParams, listNamedQueries, loadNamedQuery, QueryParamError } from '../../stores/query-catalog.js';
 
 export const HELP = `journeys sql — run a query on the store
 
 Usage: journeys sql <name|file|query> [--param k=v …] [--format table|json|csv]
+       journeys sql --list
 
-  <name>                 a query in sql/queries/ (without .sql)
+  <name>                 a query in sql/queries/ (without .sql), see --list and docs/sql.md
   <file>                 a .sql file
   <query>                SQL text, e.g. "SELECT count() FROM sessions FINAL"
-  --param k=v            a value for a {k:Type} placeholder (repeatable)
+  --param k=v            a value for a {k:Type} placeholder (repeatable); named queries
+                         fill in their defaults and say which ones they need.
+                         DateTime values may be ISO times (2026-11-02T10:00:00Z) or 'YYYY-MM-DD hh:mm:ss' UTC
   --format table|json|csv  output format (default table)
+  --list                 list the named queries and their parameters
 ${STORE_HELP}`;
-
-function resolveQuery(target: string): string {
-  const named = join(SQL_DIR, 'queries', `${target}.sql`);
-  if (/^[a-z0-9_-]+$/i.test(target) && existsSync(named)) return readFileSync(named, 'utf8');
-  if (target.endsWith('.sql')) {
-    if (!existsSync(target)) throw new UsageError(`SQL file not found: ${target}`);
-    return readFileSync(target, 'utf8');
-  }
-  return target;
-}
 
 function csvCell(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+function listQueries(): string {
+  return listNamedQueries()
+    .map((name) => {
+      const query = loadNamedQuery(name)!;
+      const params = query.params.map((p) => `${p.name}${p.defaultValue === undefined ? '' : `=${p.defaultValue}`}`).join(' ');
+      return `${name.padEnd(26)} ${query.title}\n${' '.repeat(27)}params: ${params || '—'}`;
+    })
+    .join('\n');
+}
+
+/** The SQL and parameters to run: a named query with checked parameters, a file, or text as given. */
+function resolveQuery(target: string, given: Record<string, string>): { sql: string; params: Record<string, string> } {
+  const named = loadNamedQuery(target);
+  if (named) {
+    try {
+      return { sql: named.sql, params: bindParams(named, given) };
+    } catch (error) {
+      if (error instanceof QueryParamError) throw new UsageError(error.message);
+      throw error;
+    }
+  }
+  if (target.endsWith('.sql')) {
+    if (!existsSync(target)) throw new UsageError(`SQL file not found: ${target}`);
+    return { sql: readFileSync(target, 'utf8').trim().replace(/;\s*$/, ''), params: given };
+  }
+  if (/^[a-z0-9_]+$/i.test(target)) throw new UsageError(`no query named "${target}" in sql/queries/ (journeys sql --list shows them)`);
+  return { sql: target.trim().replace(/;\s*$/, ''), params: given };
+}
+
+function render(rows: ReadonlyArray<Record<string, unknown>>, format: 'table' | 'json' | 'csv'): string | undefined {
+  if (format === 'json') return JSON.stringify(rows);
+  if (rows.length === 0) return format === 'table' ? '(no rows)' : undefined;
+  const columns = Object.keys(rows[0]!);
+  if (format === 'csv') return [columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n');
+  const cell = (v: unknown) => (typeof v === 'number' ? v : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+  return renderTable(columns, rows.map((row) => columns.map((c) => cell(row[c]))));
+}
+
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags('sql', argv, { param: { type: 'string', multiple: true }, format: { type: 'string' }, ...STORE_FLAG }, true);
+  const { values, positionals } = parseFlags(
+    'sql',
+    argv,
+    { param: { type: 'string', multiple: true }, format: { type: 'string' }, list: { type: 'boolean' }, ...STORE_FLAG },
+    true,
+  );
   if (values.help) {
     console.log(HELP);
     return 0;
   }
+  if (values.list) {
+    console.log(listQueries());
+    return 0;
+  }
   if (positionals.length !== 1) throw new UsageError('journeys sql takes one query name, file or SQL text (quote it)');
   const format = oneOf('format', values.format, ['table', 'json', 'csv'] as const, 'table');
-  const params: Record<string, string> = {};
+  const given: Record<string, string> = {};
   for (const pair of values.param ?? []) {
     const at = pair.indexOf('=');
     if (at < 1) throw new UsageError(`--param takes name=value (got "${pair}")`);
-    params[pair.slice(0, at)] = pair.slice(at + 1);
+    given[pair.slice(0, at)] = pair.slice(at + 1);
   }
-  const sql = resolveQuery(positionals[0]!).trim().replace(/;\s*$/, '');
-  const rows = await withStore(values, { migrate: true }, (store) => store.query(sql, Object.keys(params).length > 0 ? params : undefined));
-  if (format === 'json') {
-    console.log(JSON.stringify(rows));
-  } else if (rows.length === 0) {
-    if (format === 'table') console.log('(no rows)');
-  } else {
-    const columns = Object.keys(rows[0]!);
-    if (format === 'csv') {
-      console.log([columns.join(','), ...rows.map((row) => columns.map((c) => csvCell(row[c])).join(','))].join('\n'));
-    } else {
-      const cell = (v: unknown) => (typeof v === 'number' ? v : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
-      console.log(renderTable(columns, rows.map((row) => columns.map((c) => cell(row[c])))));
-    }
-  }
+  const { sql, params } = resolveQuery(positionals[0]!, given);
+  // Migrations run only when pending (a read-only analyst user writes nothing); a missing server database is an error, not created here.
+  const rows = await withStore(values, { migrate: true, createDatabase: false }, (store) =>
+    store.query<Record<string, unknown>>(sql, Object.keys(params).length > 0 ? params : undefined),
+  );
+  const text = render(rows, format);
+  if (text !== undefined) console.log(text);
   return 0;
 }

@@ -1,0 +1,31 @@
+-- Drop-off by stage per value of one dimension (channel, device, browser, country, segment).
+-- From funnel_hourly; the dimensions are those of the session's first event
+-- (channel = its entry channel). Rows are ordered so the worst drop-off of
+-- each stage among values with at least min_sessions entering comes first.
+-- @param pipeline String | pipeline name
+-- @param by String = channel | channel, device, browser, country or segment
+-- @param mode String = ordered | ordered or furthest
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
+-- @param min_sessions UInt64 = 1 | leave out values with fewer sessions entering the stage
+SELECT
+    stage_index,
+    any(stage) AS stage,
+    multiIf({by:String} = 'channel', channel,
+            {by:String} = 'device', device,
+            {by:String} = 'browser', browser,
+            {by:String} = 'country', country,
+            {by:String} = 'segment', segment,
+            throwIf(1, 'by must be channel, device, browser, country or segment') ? '' : '') AS value,
+    sum(entered) AS entered,
+    sum(advanced) AS advanced,
+    entered - advanced AS dropped,
+    round(dropped / entered, 4) AS drop_off_rate
+FROM funnel_hourly
+WHERE pipeline = {pipeline:String}
+  AND mode = {mode:String}
+  AND hour >= {from:DateTime('UTC')}
+  AND hour < {to:DateTime('UTC')}
+GROUP BY stage_index, value
+HAVING entered >= {min_sessions:UInt64}
+ORDER BY stage_index, drop_off_rate DESC, entered DESC, value

@@ -158,14 +158,16 @@ export class JourneyProcessor {
 
   /**
    * Makes everything so far durable and restorable: late events resolved,
-   * open sessions written provisionally, all rows flushed, then the stream
-   * state (watermark and open groups) saved. Source offsets up to the last
+   * open sessions written provisionally (unless told not to), all rows
+   * flushed, then the stream state (watermark and open groups) saved. Source offsets up to the last
    * processed record may be committed once this resolves.
    */
-  async checkpoint(): Promise<void> {
+  async checkpoint(options: { provisionalSessions?: boolean } = {}): Promise<void> {
     const { pipeline, store } = this.options;
     await this.resolveLate();
-    const open = this.sessionizer.snapshotOpen();
+    // Provisional rows make open sessions visible in the metrics; restoring
+    // needs only the open groups, so frequent checkpoints may skip the rows.
+    const open = this.sessionizer.snapshotOpen({ provisional: options.provisionalSessions ?? true });
     this.rows.add('sessions', this.buildSessionRows(open.sessions, this.sessionizer.takeTombstones()));
     await this.rows.flush();
     this.lastState = {

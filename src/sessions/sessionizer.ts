@@ -150,25 +150,28 @@ export class Sessionizer {
   }
 
   /**
-   * The checkpoint of open state: a provisional snapshot of every open session
-   * (marked as written from now on) and the open groups to restore them by.
+   * The checkpoint of open state: the open groups to restore them by and,
+   * with `provisional`, a snapshot of every open session (marked as written
+   * from now on, so a later change of its id leaves a tombstone).
    */
-  snapshotOpen(): { sessions: SessionSnapshot[]; groups: OpenGroupState[] } {
+  snapshotOpen(options: { provisional: boolean } = { provisional: true }): { sessions: SessionSnapshot[]; groups: OpenGroupState[] } {
     const sessions: SessionSnapshot[] = [];
     const groups: OpenGroupState[] = [];
     for (const [groupKey, group] of this.groups) {
-      group.starts.forEach((from, i) => {
-        const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
-        const sessionId = sessionIdOf(groupKey, events[0]!);
-        (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
-        sessions.push({ key: group.key, groupKey, events, sessionId, closed: false });
-      });
+      if (options.provisional) {
+        group.starts.forEach((from, i) => {
+          const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
+          const sessionId = sessionIdOf(groupKey, events[0]!);
+          (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
+          sessions.push({ key: group.key, groupKey, events, sessionId, closed: false });
+        });
+      }
       groups.push({
         groupKey,
         key: group.key,
         fromMs: group.events.timeAt(0),
-        sessionIds: [...group.persisted!.keys()],
-        sessionStarts: [...group.persisted!.values()],
+        sessionIds: [...(group.persisted?.keys() ?? [])],
+        sessionStarts: [...(group.persisted?.values() ?? [])],
       });
     }
     return { sessions, groups };

@@ -22,7 +22,7 @@ ${PIPELINE_HELP}
   --until-caught-up       stop (checkpoint, commit, leave) once every partition reached
                           the high-water mark it had at start: for backfills and tests
   --metrics-port <n>      serve /metrics and /healthz on 127.0.0.1:<n> ($JOURNEYS_METRICS_PORT)
-  --checkpoint-every <d>  checkpoint open sessions and commit offsets this often (default 5s)
+  --checkpoint-every <d>  checkpoint open sessions and commit offsets this often (default 15s)
   --idle-after <d>        a quiet partition advances its watermark by the clock after this (default 30s)
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
   --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)

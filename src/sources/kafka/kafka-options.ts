@@ -7,7 +7,7 @@ export const kafkaRunOptionsSchema = z.strictObject({
   groupId: z.string().min(1).describe('Consumer group id'),
   clientId: z.string().default('journeys'),
   deadLetterSuffix: z.string().min(1).default('.dead').describe('Invalid records go to <topic><suffix>'),
-  checkpointIntervalMs: z.number().int().positive().default(5_000).describe('How often open state is checkpointed and offsets committed'),
+  checkpointIntervalMs: z.number().int().positive().default(15_000).describe('How often open state is checkpointed and offsets committed'),
   rollupIntervalMs: z.number().int().positive().default(30_000).describe('How often rollups of changed days are rebuilt'),
   idleAfterMs: z.number().int().positive().default(30_000).describe('A partition quiet this long advances its watermark by the clock'),
   untilCaughtUp: z.boolean().default(false).describe('Stop once every partition reached its high-water mark of the start'),

@@ -47,7 +47,14 @@ export class KafkaRunner {
     const { options } = deps;
     this.clock = deps.clock ?? Date.now;
     this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN, retry: { retries: 8 } });
-    this.consumer = this.kafka.consumer({ groupId: options.groupId, partitionAssigners: [CoPartitionedAssigner], sessionTimeout: options.sessionTimeoutMs });
+    // Large fetches: the pipeline's per-batch work (watermark scan, inserts) is cheaper per event on big batches.
+    this.consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      partitionAssigners: [CoPartitionedAssigner],
+      sessionTimeout: options.sessionTimeoutMs,
+      maxBytesPerPartition: 16 * 1024 * 1024,
+      maxBytes: 64 * 1024 * 1024,
+    });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
     this.admin = this.kafka.admin();
   }
@@ -97,7 +104,7 @@ export class KafkaRunner {
       // and commit happen while we are still a group member.
       this.consumer.pause(this.deps.options.topics.map((topic) => ({ topic })));
       await this.inFlight;
-      for (const stream of this.streams.values()) await this.checkpoint(await stream, { force: true });
+      for (const stream of this.streams.values()) await this.checkpoint(await stream, { force: true, provisional: true });
       await this.refreshRollups();
       await this.consumer.stop();
       await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect(), this.admin.disconnect()]);
@@ -190,12 +197,12 @@ export class KafkaRunner {
   }
 
   /** Checkpoint (when due, or forced) and then commit the offsets it covers. */
-  private async checkpoint(stream: PartitionStream, options: { force: boolean }): Promise<void> {
+  private async checkpoint(stream: PartitionStream, options: { force: boolean; provisional?: boolean }): Promise<void> {
     if (!options.force && this.clock() - stream.lastCheckpointAtMs < this.deps.options.checkpointIntervalMs) return;
     await stream.exclusive(async () => {
       if (this.streams.get(stream.partition) === undefined && !options.force) return;
       const started = process.hrtime.bigint();
-      await stream.processor.checkpoint();
+      await stream.processor.checkpoint({ provisionalSessions: options.provisional ?? false });
       const offsets = stream.commitOffsets();
       if (offsets.length > 0 && !this.rebalancing) {
         // A commit refused mid-rebalance is harmless: the next checkpoint
@@ -224,9 +231,11 @@ export class KafkaRunner {
     if (options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
   }
 
+  /** Open sessions made visible (provisional rows), then the rollups of changed days rebuilt. */
   private async refreshRollups(): Promise<void> {
     for (const pending of this.streams.values()) {
       const stream = await pending;
+      if (!this.stopping) await this.checkpoint(stream, { force: true, provisional: true });
       await stream.exclusive(() => stream.processor.refreshRollups());
     }
   }

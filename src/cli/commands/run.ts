@@ -21,7 +21,8 @@ ${PIPELINE_HELP}
   --group <id>            consumer group ($JOURNEYS_GROUP)
   --until-caught-up       stop (checkpoint, commit, leave) once every partition reached
                           the high-water mark it had at start: for backfills and tests
-  --metrics-port <n>      serve /metrics and /healthz on 127.0.0.1:<n> ($JOURNEYS_METRICS_PORT)
+  --metrics-port <n>      serve /metrics and /healthz on <n> ($JOURNEYS_METRICS_PORT; host 127.0.0.1
+                          or $JOURNEYS_METRICS_HOST)
   --checkpoint-every <d>  checkpoint open sessions and commit offsets this often (default 15s)
   --idle-after <d>        a quiet partition advances its watermark by the clock after this (default 30s)
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
@@ -82,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const runner = new KafkaRunner({ pipeline: compilePipeline(definition), store, options: parsed.data, logger, metrics, emailSalt: process.env['JOURNEYS_EMAIL_SALT'] });
   const portText = values['metrics-port'] ?? process.env['JOURNEYS_METRICS_PORT'];
   const server = portText
-    ? await startMetricsServer({ port: Number(portText), registry: metrics, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })
+    ? await startMetricsServer({ port: Number(portText), host: process.env['JOURNEYS_METRICS_HOST'] ?? '127.0.0.1', registry: metrics, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })
     : undefined;
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping');

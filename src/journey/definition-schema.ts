@@ -4,6 +4,7 @@ import { identityOrderSchema } from '../events/identity.js';
 import { matchRuleSchema } from './match-rule.js';
 import { csvMappingSchema } from './csv-mapping.js';
 import { channelRuleSchema } from './channel-rules.js';
+import { alertRuleSchema, checkAlertRules } from './alert-rules.js';
 
 const stageName = z
   .string()
@@ -54,6 +55,7 @@ export const definitionSchema = z
       .default({ journeyWindow: 604_800_000 }),
     channels: z.array(channelRuleSchema).default([]).describe('Custom channel rules, tried before the default grouping'),
     abandonment: z.array(abandonmentRuleSchema).default([]),
+    alerts: z.array(alertRuleSchema).default([]).describe('Alert rules on abandonment rates and stage conversions (docs/analysis.md)'),
     dimensions: z.array(z.enum(DIMENSIONS)).default([...DIMENSIONS]),
     segment: z
       .strictObject({ path: z.string().min(1).describe('Event path the segment is read from') })
@@ -79,6 +81,7 @@ export const definitionSchema = z
         ctx.addIssue({ code: 'custom', path: ['abandonment', i, 'to'], message: `"${rule.to}" must come after "${rule.from}"` });
       }
     });
+    checkAlertRules(def, ctx);
   });
 
 export type JourneyDefinition = z.infer<typeof definitionSchema>;

@@ -15,19 +15,38 @@ import { ingestFiles } from '../../pipeline/ingest-files.js';
 import { sessionFunnel } from '../../metrics/session-funnel.js';
 import { abandonmentReport } from '../../metrics/abandonment-report.js';
 import { migrate } from '../../stores/migrate.js';
+import { renderBottleneckSentences, driverDimensions } from './bottlenecks.js';
+import { renderNotices } from './alerts.js';
+import { analyzeBottlenecks } from '../../analysis/bottleneck-report.js';
+import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
+import { readPipelineWatermarkMs } from '../../analysis/alert-series.js';
 
 export const HELP = `journeys demo — the whole pipeline on a generated week of shop traffic
 
 Usage: journeys demo [--store embedded:<dir>] [--visitors-per-day <n>]
 
-Generates a week of realistic e-commerce events (with noise, a planted
-mobile checkout bottleneck and an abandonment spike), ingests them into the
-embedded ClickHouse store (database journeys_demo, recreated each run) and
-prints the funnel, the abandonment summary and the dead letters.`;
+Generates a week of realistic e-commerce events (with noise; from day 4 a
+planted mobile checkout bottleneck, and a 4-hour checkout-abandonment spike),
+ingests them into the embedded ClickHouse store (database journeys_demo,
+recreated each run) and prints the funnel, the abandonment summary, the
+bottlenecks of days 4-7 against days 1-3, the alerts the spike raised and the
+dead letters.`;
 
 const DEMO_DATABASE = 'journeys_demo';
-const SPIKE_START = '2026-11-05T17:00:00Z';
+const SPIKE_START = '2026-11-06T17:00:00Z';
 const SPIKE_MINUTES = 240;
+/** Days 1–3 run normally; from day 4 mobile checkout breaks and the spike hits (seed 43: new visitors). */
+const BREAK_START = '2026-11-05T00:00:00Z';
+const DEMO_PARTS = [
+  { seed: 42, start: '2026-11-02T00:00:00Z', days: 3 },
+  {
+    seed: 43,
+    start: BREAK_START,
+    days: 4,
+    bottleneck: { fromStage: 'checkout', dimension: 'device', value: 'mobile', conversionFactor: 0.55 },
+    spike: { start: SPIKE_START, durationMinutes: SPIKE_MINUTES, checkoutAbandonmentRate: 0.95 },
+  },
+] as const;
 
 export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags('demo', argv, { store: { type: 'string' }, 'visitors-per-day': { type: 'string' } });
@@ -41,21 +60,16 @@ export async function run(argv: string[]): Promise<number> {
   mkdirSync(dataDir, { recursive: true });
   const input = join(dataDir, 'ecommerce-week.ndjson');
 
-  console.log('1/3  Generating a week of e-commerce traffic (seed 42) …');
+  console.log('1/3  Generating a week of e-commerce traffic (seeds 42 and 43) …');
   const out = createWriteStream(input);
   const generating = createProgress('     generating');
-  const lines = await writeGenerated(
-    {
-      scenario: 'ecommerce',
-      seed: 42,
-      days: 7,
-      visitorsPerDay: Number(values['visitors-per-day'] ?? 2500),
-      bottleneck: { fromStage: 'checkout', dimension: 'device', value: 'mobile', conversionFactor: 0.55 },
-      spike: { start: SPIKE_START, durationMinutes: SPIKE_MINUTES, checkoutAbandonmentRate: 0.85 },
-    },
-    out,
-    (n) => generating.update(n),
-  );
+  // 10,000 visitors a day bring ~30 checkouts an hour: enough for the spike alert (~90 min in) and a significant bottleneck; 2,500 give neither.
+  const visitorsPerDay = Number(values['visitors-per-day'] ?? 10_000);
+  let lines = 0;
+  for (const part of DEMO_PARTS) {
+    const before = lines;
+    lines += await writeGenerated({ scenario: 'ecommerce', visitorsPerDay, ...part }, out, (n) => generating.update(before + n));
+  }
   out.end();
   await once(out, 'finish');
   generating.done(lines);
@@ -93,6 +107,17 @@ export async function run(argv: string[]): Promise<number> {
     );
     const abandonment = await abandonmentReport(store, { pipeline: pipeline.name, rules: definition.abandonment, range: {}, minBucketSessions: 5 });
     console.log(`\nAbandonment (a checkout-abandonment spike is planted from ${SPIKE_START} for ${SPIKE_MINUTES} min)\n${renderAbandonment(abandonment)}`);
+    const bottlenecks = await analyzeBottlenecks(store, {
+      pipeline: pipeline.name,
+      stageNames: pipeline.stageNames,
+      dimensions: driverDimensions(definition),
+      fromMs: Date.parse(BREAK_START),
+      toMs: Date.parse('2026-11-09T00:00:00Z'),
+      baseline: { kind: 'previous' },
+    });
+    console.log(`\nBottlenecks of days 4-7 against days 1-3 (mobile checkout breaks on day 4)\n${renderBottleneckSentences(bottlenecks, { top: 3 })}`);
+    const alerts = await evaluateAlerts({ store, pipeline, nowMs: (await readPipelineWatermarkMs(store, pipeline.name)) ?? 0, fromMs: 0 });
+    console.log(`\nAlerts raised by the planted spike (evaluated bucket by bucket as their outcomes became known)\n${renderNotices(alerts.notices)}`);
     const [dead] = await store.query<{ n: number | string }>('SELECT count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
     const reasons = await store.query<{ step: string; n: number | string }>(
       'SELECT step, count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String} GROUP BY step ORDER BY n DESC',
@@ -108,6 +133,8 @@ Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
   npx journeys funnel ${flags} --by device        # which devices lose people at checkout
   npx journeys funnel ${flags} --level journey     # per person over 7 days
   npx journeys abandonment ${flags} --rule checkout_abandonment
+  npx journeys bottlenecks ${flags} --from ${BREAK_START} --baseline 3d
+  npx journeys alerts list ${flags}
   npx journeys sql "SELECT reason, count() FROM dead_letters GROUP BY reason" --store ${storeSpec} --database ${DEMO_DATABASE}`);
   return 0;
 }

@@ -1,0 +1,132 @@
+import { parseFlags, parseTimeFlag } from '../args.js';
+import { UsageError } from '../cli-error.js';
+import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
+import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
+import { percent, renderTable } from '../table.js';
+import { parseDurationMs } from '../../core/duration.js';
+import { analyzeBottlenecks, type BaselineChoice, type BottleneckReport } from '../../analysis/bottleneck-report.js';
+import { writeBottlenecks } from '../../analysis/bottleneck-table.js';
+import type { DriverDimension } from '../../analysis/stage-breakdown.js';
+import type { JourneyDefinition } from '../../journey/definition-schema.js';
+import { formatPValue } from '../../analysis/statistics.js';
+
+export const HELP = `journeys bottlenecks — the stage transitions that lose the most sessions, and who drives the loss
+
+Usage: journeys bottlenecks --pipeline <name|file> [options]
+
+${PIPELINE_HELP}
+  --from <ISO> --to <ISO>  the period: sessions starting in it (default: all sessions)
+  --baseline previous|<duration>
+                         compare with the period just before: of equal length (previous),
+                         or of this length (e.g. 7d). Ranks significant drops by conversions
+                         lost; without a baseline, transitions rank by share of all drop-off
+  --top <n>              explain the top n bottlenecks by dimension value (default 3)
+  --json                 print {"bottlenecks": [...]} ranked, as one JSON object
+${STORE_HELP}
+
+Results are also written to the bottlenecks table.`;
+
+/** The dimensions drivers are looked for in: the journey's breakdown dimensions and the entry touchpoint. */
+export function driverDimensions(definition: JourneyDefinition): DriverDimension[] {
+  return [...definition.dimensions, 'entry_touchpoint'];
+}
+
+export function parseBaseline(value: string | undefined): BaselineChoice {
+  if (value === undefined) return { kind: 'none' };
+  if (value === 'previous') return { kind: 'previous' };
+  const durationMs = parseDurationMs(value);
+  if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--baseline takes previous or a duration like 7d (got "${value}")`);
+  return { kind: 'duration', durationMs };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+/** The ranked transitions as a table, then one sentence per explained bottleneck with its drivers. */
+export function renderBottlenecks(report: BottleneckReport, options: { top: number }): string {
+  const compared = report.baseline !== null;
+  const period = `${iso(report.period.fromMs)} – ${iso(report.period.toMs)}`;
+  const against = report.baseline ? ` against ${iso(report.baseline.fromMs)} – ${iso(report.baseline.toMs)}` : ' (no baseline: ranked by share of drop-off)';
+  const table = renderTable(
+    compared
+      ? ['rank', 'step', 'entered', 'conversion', 'baseline', 'change', 'lost vs baseline', 'p']
+      : ['rank', 'step', 'entered', 'conversion', 'lost', 'share of drop-off'],
+    report.bottlenecks.map((b) => {
+      const step = `${b.from_stage} → ${b.to_stage}${b.bottleneck && compared ? ' *' : ''}`;
+      return compared
+        ? [b.rank, step, b.entered, percent(b.conversion), percent(b.baseline_conversion), percent(b.relative_change), b.lost_vs_baseline === null ? null : Math.round(b.lost_vs_baseline), b.p_value === null ? null : formatPValue(b.p_value)]
+        : [b.rank, step, b.entered, percent(b.conversion), b.lost, percent(b.share_of_dropoff)];
+    }),
+  );
+  const top = report.bottlenecks.filter((b) => b.bottleneck).slice(0, options.top);
+  const parts = [`Bottlenecks of ${report.pipeline}, sessions starting ${period}${against}`, table];
+  if (compared) parts.push('* significant drop (two-proportion z-test, Bonferroni over the transitions)');
+  if (top.length === 0) parts.push('', compared ? 'No transition converts significantly worse than the baseline.' : 'No transition loses sessions.');
+  for (const b of top) {
+    parts.push('', `${b.rank}. ${b.sentence}`);
+    if (b.drivers.length > 0) {
+      parts.push(
+        renderTable(
+          ['dimension', 'value', 'entered', 'conversion', 'odds ratio of dropping', 'share of loss'],
+          b.drivers.map((d) => [d.dimension, d.value || '(none)', d.entered, percent(d.conversion), d.odds_ratio, percent(d.share_of_loss)]),
+        ).replace(/^/gm, '   '),
+      );
+    }
+  }
+  return parts.join('\n');
+}
+
+/** Just the sentences of the top bottlenecks, one numbered line each (the demo's summary). */
+export function renderBottleneckSentences(report: BottleneckReport, options: { top: number }): string {
+  const top = report.bottlenecks.filter((b) => b.bottleneck).slice(0, options.top);
+  if (top.length > 0) return top.map((b) => `${b.rank}. ${b.sentence}`).join('\n');
+  return report.baseline ? 'No transition converts significantly worse than the baseline.' : 'No transition loses sessions.';
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('bottlenecks', argv, {
+    pipeline: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    baseline: { type: 'string' },
+    top: { type: 'string' },
+    json: { type: 'boolean' },
+    ...STORE_FLAG,
+  });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const { definition } = requirePipeline('bottlenecks', values.pipeline);
+  const fromMs = parseTimeFlag('from', values.from);
+  const toMs = parseTimeFlag('to', values.to);
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) throw new UsageError('--from must be before --to');
+  const top = values.top === undefined ? 3 : Number(values.top);
+  if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top takes a whole number (got "${values.top}")`);
+  const baseline = parseBaseline(values.baseline);
+  const report = await withStore(values, { migrate: true }, async (store) => {
+    const result = await analyzeBottlenecks(store, {
+      pipeline: definition.name,
+      stageNames: definition.stages.map((s) => s.name),
+      dimensions: driverDimensions(definition),
+      fromMs,
+      toMs,
+      baseline,
+      explain: top,
+    });
+    await writeBottlenecks(store, result, { computedAtMs: Date.now() });
+    return result;
+  });
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        pipeline: report.pipeline,
+        period: { from: iso(report.period.fromMs), to: iso(report.period.toMs) },
+        baseline: report.baseline ? { from: iso(report.baseline.fromMs), to: iso(report.baseline.toMs) } : null,
+        bottlenecks: report.bottlenecks,
+      }),
+    );
+    return 0;
+  }
+  console.log(renderBottlenecks(report, { top }));
+  return 0;
+}

@@ -80,6 +80,11 @@ export class JourneyProcessor {
     return this.sessionizer.openSessionCount;
   }
 
+  /** The watermark that closed this stream's sessions (event time). */
+  get watermarkMs(): number {
+    return this.sessionizer.watermarkMs;
+  }
+
   /**
    * Processes one batch (in the order given). Its rows join the row batcher,
    * which writes large inserts in the background. Late events are collected

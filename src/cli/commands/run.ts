@@ -10,6 +10,7 @@ import { MetricsRegistry } from '../../observability/metrics.js';
 import { startMetricsServer } from '../../observability/metrics-server.js';
 import { parseDurationMs } from '../../core/duration.js';
 import { issuesFromZod, summarizeIssues } from '../../events/issues.js';
+import { NOTIFY_FLAGS, NOTIFY_HELP, notifiersFromFlags } from './alerts.js';
 
 export const HELP = `journeys run — consume events from Kafka and keep the store current
 
@@ -27,6 +28,8 @@ ${PIPELINE_HELP}
   --idle-after <d>        a quiet partition advances its watermark by the clock after this (default 30s)
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
   --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)
+Alerts of the journey definition are evaluated after every rollup rebuild (30 s):
+${NOTIFY_HELP}
 ${STORE_HELP}
 
 Partitioning contract: producers key site events by anonymousId (else userId) and CRM
@@ -57,6 +60,7 @@ export async function run(argv: string[]): Promise<number> {
     'idle-after': { type: 'string' },
     'dead-letter-suffix': { type: 'string' },
     'session-timeout': { type: 'string' },
+    ...NOTIFY_FLAGS,
     ...STORE_FLAG,
   });
   if (values.help) {
@@ -79,8 +83,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   const logger = createLogger({ component: 'run' });
   const metrics = new MetricsRegistry();
+  // Flag mistakes surface before the store is opened (and locked).
+  const notifiers = notifiersFromFlags(values);
   const store = await openStore(values, { migrate: true });
-  const runner = new KafkaRunner({ pipeline: compilePipeline(definition), store, options: parsed.data, logger, metrics, emailSalt: process.env['JOURNEYS_EMAIL_SALT'] });
+  const runner = new KafkaRunner({
+    pipeline: compilePipeline(definition),
+    store,
+    options: parsed.data,
+    logger,
+    metrics,
+    emailSalt: process.env['JOURNEYS_EMAIL_SALT'],
+    notifiers,
+  });
   const portText = values['metrics-port'] ?? process.env['JOURNEYS_METRICS_PORT'];
   const server = portText
     ? await startMetricsServer({ port: Number(portText), host: process.env['JOURNEYS_METRICS_HOST'] ?? '127.0.0.1', registry: metrics, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })

@@ -9,6 +9,8 @@ import { PartitionStream } from './partition-stream.js';
 import { sendDeadLetters } from './dead-letter-topic.js';
 import { CaughtUpTracker } from './caught-up-tracker.js';
 import type { KafkaRunOptions } from './kafka-options.js';
+import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
+import type { AlertNotifier } from '../../notifiers/notifier.js';
 
 export interface KafkaRunnerDeps {
   pipeline: CompiledPipeline;
@@ -18,6 +20,8 @@ export interface KafkaRunnerDeps {
   metrics: MetricsRegistry;
   emailSalt?: string | undefined;
   clock?: () => number;
+  /** Where alert changes go besides the alerts table (log, webhook); alerts are evaluated after each rollup rebuild. */
+  notifiers?: readonly AlertNotifier[];
 }
 
 /**
@@ -231,12 +235,25 @@ export class KafkaRunner {
     if (options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
   }
 
-  /** Open sessions made visible (provisional rows), then the rollups of changed days rebuilt. */
+  /**
+   * Open sessions made visible (provisional rows), the rollups of changed
+   * days rebuilt, then the alert rules evaluated on the buckets that became
+   * known: up to the smallest watermark of this member's partitions.
+   */
   private async refreshRollups(): Promise<void> {
+    const watermarks: number[] = [];
     for (const pending of this.streams.values()) {
       const stream = await pending;
       if (!this.stopping) await this.checkpoint(stream, { force: true, provisional: true });
       await stream.exclusive(() => stream.processor.refreshRollups());
+      watermarks.push(stream.processor.watermarkMs);
     }
+    const { pipeline, store, logger } = this.deps;
+    if (pipeline.definition.alerts.length === 0 || watermarks.length === 0) return;
+    const nowMs = Math.min(...watermarks);
+    if (!Number.isFinite(nowMs)) return;
+    const result = await evaluateAlerts({ store, pipeline, nowMs, notifiers: this.deps.notifiers ?? [] });
+    for (const notice of result.notices) this.deps.metrics.increment('journeys_alert_changes_total', 'Alert state changes', { rule: notice.rule, state: notice.state });
+    for (const failure of result.deliveryFailures) logger.error({ notifier: failure.notifier, notice: failure.noticeId, err: failure.error.message }, 'alert notification failed');
   }
 }

@@ -73,23 +73,23 @@ export async function writeGenerated(options: GeneratorOptionsInput, out: Writab
   return lines;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  const { values } = parseFlags('generate', argv, {
-    scenario: { type: 'string' },
-    output: { type: 'string', short: 'o' },
-    seed: { type: 'string' },
-    start: { type: 'string' },
-    days: { type: 'string' },
-    'visitors-per-day': { type: 'string' },
-    bottleneck: { type: 'string' },
-    spike: { type: 'string' },
-    clean: { type: 'boolean' },
-  });
-  if (values.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const options = checkGeneratorOptions({
+/** The generator's flags, shared by `generate` and `produce --generate`. */
+export const GENERATOR_FLAGS = {
+  scenario: { type: 'string' as const },
+  seed: { type: 'string' as const },
+  start: { type: 'string' as const },
+  days: { type: 'string' as const },
+  'visitors-per-day': { type: 'string' as const },
+  bottleneck: { type: 'string' as const },
+  spike: { type: 'string' as const },
+  clean: { type: 'boolean' as const },
+};
+
+type GeneratorFlagValues = { [K in keyof typeof GENERATOR_FLAGS]?: (typeof GENERATOR_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
+
+/** Generator options from the flags, validated by the generator's own schema. */
+export function generatorOptionsFromFlags(values: GeneratorFlagValues): GeneratorOptionsInput {
+  return checkGeneratorOptions({
     scenario: oneOf('scenario', values.scenario, ['ecommerce', 'b2b-saas', 'rees46'] as const, 'ecommerce'),
     seed: number('seed', values.seed),
     start: values.start,
@@ -99,6 +99,15 @@ export async function run(argv: string[]): Promise<number> {
     spike: values.spike ? parseSpike(values.spike) : undefined,
     ...(values.clean ? { outOfOrderShare: 0, veryLateShare: 0, duplicateShare: 0, malformedShare: 0 } : {}),
   });
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values } = parseFlags('generate', argv, { output: { type: 'string', short: 'o' }, ...GENERATOR_FLAGS });
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const options = generatorOptionsFromFlags(values);
   const out = values.output ? createWriteStream(values.output) : process.stdout;
   const progress = createProgress('generating');
   const lines = await writeGenerated(options, out, (n) => progress.update(n));

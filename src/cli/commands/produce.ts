@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { Kafka, logLevel, type Message } from 'kafkajs';
-import { parseFlags, oneOf } from '../args.js';
+import { parseFlags } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { createProgress } from '../progress.js';
-import { checkGeneratorOptions, parseBottleneck, parseSpike } from './generate.js';
+import { GENERATOR_FLAGS, generatorOptionsFromFlags } from './generate.js';
 import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
 import { batches, formatOf, readCsv, readNdjson } from '../../sources/file-source.js';
 import { generateEvents } from '../../sources/generator/index.js';
@@ -44,14 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     input: { type: 'string' },
     pipeline: { type: 'string' },
     generate: { type: 'boolean' },
-    scenario: { type: 'string' },
-    seed: { type: 'string' },
-    start: { type: 'string' },
-    days: { type: 'string' },
-    'visitors-per-day': { type: 'string' },
-    bottleneck: { type: 'string' },
-    spike: { type: 'string' },
-    clean: { type: 'boolean' },
+    ...GENERATOR_FLAGS,
   });
   if (values.help) {
     console.log(HELP);
@@ -64,21 +57,9 @@ export async function run(argv: string[]): Promise<number> {
   let records: AsyncIterable<RawRecord>;
   let pipelineName: string;
   if (values.generate) {
-    const scenario = oneOf('scenario', values.scenario, ['ecommerce', 'b2b-saas', 'rees46'] as const, 'ecommerce');
-    pipelineName = values.pipeline ?? scenario;
-    const number = (v: string | undefined) => (v === undefined ? undefined : Number(v));
-    records = generated(
-      checkGeneratorOptions({
-        scenario,
-        seed: number(values.seed),
-        start: values.start,
-        days: number(values.days),
-        visitorsPerDay: number(values['visitors-per-day']),
-        bottleneck: values.bottleneck ? parseBottleneck(values.bottleneck) : undefined,
-        spike: values.spike ? parseSpike(values.spike) : undefined,
-        ...(values.clean ? { outOfOrderShare: 0, veryLateShare: 0, duplicateShare: 0, malformedShare: 0 } : {}),
-      }),
-    );
+    const options = generatorOptionsFromFlags(values);
+    pipelineName = values.pipeline ?? options.scenario ?? 'ecommerce';
+    records = generated(options);
   } else {
     const input = values.input!;
     if (input !== '-' && !existsSync(input)) throw new UsageError(`input file not found: ${input}`);

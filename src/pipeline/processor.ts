@@ -47,6 +47,8 @@ export class JourneyProcessor {
   private readonly summary: IngestSummary = { read: 0, valid: 0, duplicates: 0, dead_lettered: 0, sessions: 0 };
   private readonly sessionIds = new Set<string>();
   private readonly dirtyDays = new Set<number>();
+  /** Days handed over for a rollup rebuild that has not finished yet: still owed. */
+  private readonly rebuilding = new Set<number>();
   /** The last checkpoint written, so a finished rollup rebuild can clear its owed days. */
   private lastState: StreamState | undefined;
   private readonly clock: () => number;
@@ -179,26 +181,40 @@ export class JourneyProcessor {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
       openGroups: open.groups,
-      dirtyDays: [...this.dirtyDays],
+      dirtyDays: [...new Set([...this.dirtyDays, ...this.rebuilding])],
     };
     await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
   }
 
   /**
-   * Rebuilds the rollups of every day whose sessions changed since the last
-   * call. Days stay owed (and checkpointed as such) until their rebuild is done.
+   * Hands over the days whose rollups are owed, for a rebuild. They stay owed
+   * (and checkpointed as such) until `rollupsRebuilt`; a day whose sessions
+   * change again meanwhile is owed anew.
    */
+  takeOwedDays(): number[] {
+    for (const day of this.dirtyDays) this.rebuilding.add(day);
+    this.dirtyDays.clear();
+    return [...this.rebuilding];
+  }
+
+  /** Rebuilds the rollups of every day this stream owes. */
   async refreshRollups(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<number> {
     const { pipeline, store } = this.options;
-    const days = [...this.dirtyDays];
+    const days = this.takeOwedDays();
     const rebuilt = await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
-    for (const day of days) this.dirtyDays.delete(day);
-    if (this.lastState && this.lastState.dirtyDays.length > 0 && this.dirtyDays.size === 0) {
+    await this.rollupsRebuilt(days);
+    return rebuilt;
+  }
+
+  /** Records that the rollups of `days` were rebuilt (here, or by a caller rebuilding several streams' days at once). */
+  async rollupsRebuilt(days: readonly number[]): Promise<void> {
+    for (const day of days) this.rebuilding.delete(day);
+    if (this.lastState && this.lastState.dirtyDays.length > 0 && this.dirtyDays.size === 0 && this.rebuilding.size === 0) {
       // The checkpoint still lists those days: record that nothing is owed any more.
       this.lastState = { ...this.lastState, dirtyDays: [] };
+      const { pipeline, store } = this.options;
       await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
     }
-    return rebuilt;
   }
 
   /** Ends a run: checkpoint, then the rollups of touched days. */

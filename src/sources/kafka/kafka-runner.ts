@@ -10,6 +10,7 @@ import { sendDeadLetters } from './dead-letter-topic.js';
 import { CaughtUpTracker } from './caught-up-tracker.js';
 import type { KafkaRunOptions } from './kafka-options.js';
 import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
+import { refreshRollups } from '../../pipeline/rollup-refresh.js';
 import type { AlertNotifier } from '../../notifiers/notifier.js';
 
 export interface KafkaRunnerDeps {
@@ -241,14 +242,22 @@ export class KafkaRunner {
    * known: up to the smallest watermark of this member's partitions.
    */
   private async refreshRollups(): Promise<void> {
+    const { pipeline, store, logger } = this.deps;
+    const streams = await Promise.all(this.streams.values());
     const watermarks: number[] = [];
-    for (const pending of this.streams.values()) {
-      const stream = await pending;
+    const owed = new Set<number>();
+    const taken = new Map<PartitionStream, number[]>();
+    for (const stream of streams) {
       if (!this.stopping) await this.checkpoint(stream, { force: true, provisional: true });
-      await stream.exclusive(() => stream.processor.refreshRollups());
+      const days = await stream.exclusive(async () => stream.processor.takeOwedDays());
+      taken.set(stream, days);
+      for (const day of days) owed.add(day);
       watermarks.push(stream.processor.watermarkMs);
     }
-    const { pipeline, store, logger } = this.deps;
+    // Partitions share days: each owed day is rebuilt once for all of them.
+    const days = [...owed];
+    await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days });
+    for (const [stream, own] of taken) await stream.exclusive(() => stream.processor.rollupsRebuilt(own));
     if (pipeline.definition.alerts.length === 0 || watermarks.length === 0) return;
     const nowMs = Math.min(...watermarks);
     if (!Number.isFinite(nowMs)) return;

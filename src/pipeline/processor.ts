@@ -1,6 +1,6 @@
 import type { Store } from '../stores/store.js';
 import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
-import { RowBatcher, type RetryPolicy } from './row-batcher.js';
+import { RowBatcher, type WriteRetryOptions } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone, type SessionRecord } from '../sessions/session-record.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
@@ -34,7 +34,7 @@ export interface ProcessorOptions {
   emailSalt?: string | undefined;
   clock?: () => number;
   /** How failed inserts are retried (backoff, give-up time, a hook called before each wait). */
-  writeRetry?: Partial<RetryPolicy>;
+  writeRetry?: WriteRetryOptions;
 }
 
 /**
@@ -223,11 +223,6 @@ export class JourneyProcessor {
     await this.refreshRollups(options);
     this.summary.sessions = this.sessionIds.size;
     return { ...this.summary };
-  }
-
-  /** Counts so far (sessions = distinct session ids written). */
-  get counts(): IngestSummary {
-    return { ...this.summary, sessions: this.sessionIds.size };
   }
 
   /** Session rows (records and tombstones), encoded; notes the days whose rollups they change. */

@@ -1,4 +1,5 @@
 import { StoreError, type Store } from '../stores/store.js';
+import { withRetry, type RetryPolicy } from '../stores/retry.js';
 import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, joinLines } from '../stores/rows.js';
 
 const COLUMNS = { events: EVENT_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
@@ -12,17 +13,14 @@ export interface WriteRetry {
   error: Error;
 }
 
-export interface RetryPolicy {
-  /** First wait after a failure; doubles up to `maxDelayMs`, with ±25% jitter. */
-  initialDelayMs: number;
-  maxDelayMs: number;
-  /** Give up (the insert rejects) after failing for this long. */
-  giveUpAfterMs: number;
+export interface WriteRetryOptions {
+  /** Overrides of the backoff (exponential with full jitter, 0.5 s … 30 s, giving up after 15 min). */
+  policy?: Partial<RetryPolicy>;
   /** Told before each wait: log it, count it, keep the Kafka session alive. */
   onRetry?: (retry: WriteRetry) => void | Promise<void>;
 }
 
-const DEFAULT_RETRY: RetryPolicy = { initialDelayMs: 500, maxDelayMs: 30_000, giveUpAfterMs: 15 * 60_000 };
+const WRITE_RETRY_POLICY: RetryPolicy = { attempts: Infinity, baseDelayMs: 500, maxDelayMs: 30_000, giveUpAfterMs: 15 * 60_000 };
 
 /**
  * Collects encoded rows and writes them in large inserts on chDB's threads
@@ -39,7 +37,7 @@ export class RowBatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly options: { rowsPerInsert?: number; retry?: Partial<RetryPolicy> } = {},
+    private readonly options: { rowsPerInsert?: number; retry?: WriteRetryOptions } = {},
   ) {}
 
   add(table: WrittenTable, lines: readonly string[]): void {
@@ -74,23 +72,14 @@ export class RowBatcher {
    * are atomic per block (and carry deduplication tokens on a server), so a
    * retry never doubles rows.
    */
-  private async insertWithRetry(table: WrittenTable, lines: string): Promise<void> {
-    const policy = { ...DEFAULT_RETRY, ...this.options.retry };
-    const started = Date.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.store.insertCompactRows(table, COLUMNS[table], lines);
-        return;
-      } catch (error) {
-        // A store that says retrying cannot help (wrong credentials, missing table) fails at once.
-        if (error instanceof StoreError && !error.retriable) throw error;
-        if (Date.now() - started > policy.giveUpAfterMs) throw error;
-        const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-        const delayMs = Math.round(base * (0.75 + Math.random() * 0.5));
-        await policy.onRetry?.({ table, attempt, delayMs, error: error as Error });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-      }
-    }
+  private insertWithRetry(table: WrittenTable, lines: string): Promise<void> {
+    const retry = this.options.retry;
+    return withRetry(() => this.store.insertCompactRows(table, COLUMNS[table], lines), {
+      policy: { ...WRITE_RETRY_POLICY, ...retry?.policy },
+      // A store that says retrying cannot help (wrong credentials, missing table) fails at once.
+      isRetriable: (error) => !(error instanceof StoreError && !error.retriable),
+      onRetry: (error, attempt, delayMs) => retry?.onRetry?.({ table, attempt, delayMs, error: error as Error }),
+    });
   }
 
   /** Resolves once every row added so far is in the store (rejects if an insert failed). */

@@ -82,10 +82,6 @@ export class Sessionizer {
     return count;
   }
 
-  get openGroupCount(): number {
-    return this.groups.size;
-  }
-
   /** Adds one event of `groupKey` (identity key, or key + source session id). */
   add(key: string, groupKey: string, event: SessionEvent): AddOutcome {
     const group = this.groups.get(groupKey);

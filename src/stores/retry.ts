@@ -8,6 +8,8 @@ export interface RetryPolicy {
   baseDelayMs: number;
   /** Ceiling of one delay. */
   maxDelayMs: number;
+  /** Stop retrying once this long has passed since the first try (no limit when absent). */
+  giveUpAfterMs?: number;
 }
 
 /** Enough to ride out a server restart or a replica failover (~15 s in total). */
@@ -25,20 +27,28 @@ export function backoffDelayMs(policy: RetryPolicy, attempt: number, random: () 
 
 /**
  * Runs `work` until it succeeds, `isRetriable` says an error cannot be helped
- * by trying again (the error is thrown at once), or the tries are used up
- * (the last error is thrown). `onRetry` sees each error that will be retried.
+ * by trying again (the error is thrown at once), or the tries or the time are
+ * used up (the last error is thrown). `onRetry` sees each error that will be
+ * retried, and is awaited before the wait (a caller may keep a session alive there).
  */
 export async function withRetry<T>(
   work: (attempt: number) => Promise<T>,
-  options: { policy: RetryPolicy; isRetriable: (error: unknown) => boolean; onRetry?: (error: unknown, attempt: number, delayMs: number) => void },
+  options: {
+    policy: RetryPolicy;
+    isRetriable: (error: unknown) => boolean;
+    onRetry?: (error: unknown, attempt: number, delayMs: number) => void | Promise<void>;
+  },
 ): Promise<T> {
+  const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await work(attempt);
     } catch (error) {
-      if (attempt >= options.policy.attempts || !options.isRetriable(error)) throw error;
+      const { attempts, giveUpAfterMs } = options.policy;
+      if (attempt >= attempts || !options.isRetriable(error)) throw error;
+      if (giveUpAfterMs !== undefined && Date.now() - started > giveUpAfterMs) throw error;
       const delayMs = backoffDelayMs(options.policy, attempt);
-      options.onRetry?.(error, attempt, delayMs);
+      await options.onRetry?.(error, attempt, delayMs);
       await sleep(delayMs);
     }
   }

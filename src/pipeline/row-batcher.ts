@@ -1,6 +1,7 @@
 import { StoreError, type Store } from '../stores/store.js';
 import { withRetry, type RetryPolicy } from '../stores/retry.js';
-import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS, joinLines } from '../stores/rows.js';
+import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS } from '../stores/rows.js';
+import { RowBuffer } from '../stores/row-buffer.js';
 
 const COLUMNS = { events: EVENT_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
 export type WrittenTable = keyof typeof COLUMNS;
@@ -31,8 +32,7 @@ const WRITE_RETRY_POLICY: RetryPolicy = { attempts: Infinity, baseDelayMs: 500, 
  * a session row never lands before the events it was built from.
  */
 export class RowBatcher {
-  private readonly pending: Record<WrittenTable, string[]> = { events: [], dead_letters: [], sessions: [] };
-  private pendingRows = 0;
+  private readonly pending: Record<WrittenTable, RowBuffer> = { events: new RowBuffer(), dead_letters: new RowBuffer(), sessions: new RowBuffer() };
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -40,26 +40,23 @@ export class RowBatcher {
     private readonly options: { rowsPerInsert?: number; retry?: WriteRetryOptions } = {},
   ) {}
 
-  add(table: WrittenTable, lines: readonly string[]): void {
-    for (const line of lines) this.pending[table].push(line);
-    this.pendingRows += lines.length;
+  /** Adds one row line of `table` (encoded at once: see RowBuffer). */
+  add(table: WrittenTable, line: string): void {
+    this.pending[table].push(line);
   }
 
   /** Ships when enough rows are waiting; resolves once the previous insert is done. */
   async shipIfFull(): Promise<void> {
-    if (this.pendingRows >= (this.options.rowsPerInsert ?? 100_000)) await this.ship();
+    const { events, dead_letters, sessions } = this.pending;
+    if (events.rowCount + dead_letters.rowCount + sessions.rowCount >= (this.options.rowsPerInsert ?? 100_000)) await this.ship();
   }
 
   /** Starts inserting everything pending and waits for the insert before it. */
   async ship(): Promise<void> {
     const previous = this.writes;
-    const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, lines: joinLines(this.pending[table]) }));
-    this.pending.events = [];
-    this.pending.dead_letters = [];
-    this.pending.sessions = [];
-    this.pendingRows = 0;
+    const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
     this.writes = this.writes.then(async () => {
-      for (const { table, lines } of payloads) await this.insertWithRetry(table, lines);
+      for (const { table, rows } of payloads) await this.insertWithRetry(table, rows);
     });
     // Marked handled here; a failure still surfaces at the next ship or flush.
     this.writes.catch(() => undefined);
@@ -72,9 +69,9 @@ export class RowBatcher {
    * are atomic per block (and carry deduplication tokens on a server), so a
    * retry never doubles rows.
    */
-  private insertWithRetry(table: WrittenTable, lines: string): Promise<void> {
+  private insertWithRetry(table: WrittenTable, rows: Uint8Array): Promise<void> {
     const retry = this.options.retry;
-    return withRetry(() => this.store.insertCompactRows(table, COLUMNS[table], lines), {
+    return withRetry(() => this.store.insertCompactRows(table, COLUMNS[table], rows), {
       policy: { ...WRITE_RETRY_POLICY, ...retry?.policy },
       // A store that says retrying cannot help (wrong credentials, missing table) fails at once.
       isRetriable: (error) => !(error instanceof StoreError && !error.retriable),

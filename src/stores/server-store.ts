@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { StoreError, type QueryParams, type Store } from './store.js';
+import { StoreError, type QueryParams, type RowPayload, type Store } from './store.js';
 import { parseServerUrl, type ServerAddress } from './store-url.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { describeServerError, isRetriableServerError } from './server-errors.js';
@@ -133,14 +133,14 @@ export class ServerStore implements Store {
     }
   }
 
-  async insertCompactRows(table: string, columns: readonly string[], lines: string): Promise<void> {
-    if (lines.length === 0) return;
+  async insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void> {
+    if (rows.length === 0) return;
     if (!IDENTIFIER.test(table) || columns.some((column) => !IDENTIFIER.test(column))) {
       throw new StoreError(`invalid table or column name in an insert into ${table}`, false);
     }
     const [first, ...rest] = columns;
     if (first === undefined) throw new StoreError(`an insert into ${table} needs columns`, false);
-    for (const part of chunkLines(lines, this.options.maxRowsPerInsert)) {
+    for (const part of chunkLines(typeof rows === 'string' ? Buffer.from(rows) : rows, this.options.maxRowsPerInsert)) {
       const token = insertToken(table, columns, part);
       try {
         await withRetry(
@@ -148,12 +148,14 @@ export class ServerStore implements Store {
             this.client.insert({
               table,
               // A fresh stream per try: a stream is consumed by the first request.
-              values: Readable.from([Buffer.from(part)]),
+              values: Readable.from([part]),
               format: 'JSONCompactEachRow',
               columns: [first, ...rest],
               clickhouse_settings: {
                 insert_deduplicate: 1,
                 insert_deduplication_token: token,
+                // Every reader collapses versions with FINAL; collapsing inside each block too is wasted work.
+                optimize_on_insert: 0,
                 // Inserts into Distributed tables (--cluster) reach the shards before the
                 // call returns, so a rollup rebuild right after sees them.
                 distributed_foreground_insert: 1,
@@ -189,6 +191,6 @@ export class ServerStore implements Store {
  * payloads sent on purpose are equal rows, which the Replacing tables collapse
  * anyway, so nothing is lost by dropping them.
  */
-export function insertToken(table: string, columns: readonly string[], payload: string): string {
+export function insertToken(table: string, columns: readonly string[], payload: Uint8Array | string): string {
   return createHash('sha256').update(table).update('\0').update(columns.join(',')).update('\0').update(payload).digest('hex').slice(0, 40);
 }

@@ -5,6 +5,9 @@
  */
 export type QueryParams = Record<string, unknown>;
 
+/** Newline-terminated rows: UTF-8 bytes (the write path) or a string (small inserts). */
+export type RowPayload = Uint8Array | string;
+
 export interface Store {
   /** A human description, e.g. `embedded:./.journeys (database journeys)`. */
   readonly description: string;
@@ -13,7 +16,7 @@ export interface Store {
   /** Runs a query and returns its rows as objects (JSONEachRow). */
   query<Row = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<Row[]>;
   /** Inserts rows given as JSON arrays in `columns` order, one array per line (JSONCompactEachRow). */
-  insertCompactRows(table: string, columns: readonly string[], lines: string): Promise<void>;
+  insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import type { QueryParams, Store } from '../../src/stores/store.js';
+import type { QueryParams, RowPayload, Store } from '../../src/stores/store.js';
 import { StoreError } from '../../src/stores/store.js';
 
 /**
@@ -24,12 +24,12 @@ export class FaultyStore implements Store {
     return this.inner.query<Row>(sql, params);
   }
 
-  async insertCompactRows(table: string, columns: readonly string[], lines: string): Promise<void> {
-    if (this.down && lines.length > 0) {
+  async insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void> {
+    if (this.down && rows.length > 0) {
       this.failedInserts++;
       throw new StoreError(`store unavailable (injected outage) while inserting into ${table}`, true);
     }
-    return this.inner.insertCompactRows(table, columns, lines);
+    return this.inner.insertCompactRows(table, columns, rows);
   }
 
   close(): Promise<void> {

@@ -295,9 +295,11 @@ describe('insert retries and batching', () => {
   });
 
   it('splits payloads on row boundaries and keys each part by its bytes', () => {
-    const payload = 'a\nb\nc\nd\ne\n';
-    expect([...chunkLines(payload, 2)]).toEqual(['a\nb\n', 'c\nd\n', 'e\n']);
-    expect([...chunkLines('a\nb', 5)]).toEqual(['a\nb\n']);
+    const parts = (payload: string, maxRows: number) => [...chunkLines(Buffer.from(payload), maxRows)].map((part) => Buffer.from(part).toString());
+    expect(parts('a\nb\nc\nd\ne\n', 2)).toEqual(['a\nb\n', 'c\nd\n', 'e\n']);
+    expect(parts('a\nb', 5)).toEqual(['a\nb\n']);
+    // A multi-byte character never splits: only 0x0a ends a row.
+    expect(parts('"é€😀"\n"x"\n', 1)).toEqual(['"é€😀"\n', '"x"\n']);
     expect(insertToken('events', ['a'], 'x\n')).toBe(insertToken('events', ['a'], 'x\n'));
     expect(insertToken('events', ['a'], 'x\n')).not.toBe(insertToken('sessions', ['a'], 'x\n'));
     expect(insertToken('events', ['a'], 'x\n')).not.toBe(insertToken('events', ['a'], 'y\n'));

@@ -17,7 +17,7 @@ export async function benchCore(pipeline: CompiledPipeline, input: string): Prom
   let events = 0;
   let sessions = 0;
   let nanoseconds = 0n;
-  for await (const batch of batches(readNdjson(input), 10_000)) {
+  for await (const batch of batches(readNdjson(input), 1_000)) {
     const started = process.hrtime.bigint();
     sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
     const context = pipeline.recordContext('bench', sessionizer.watermarkMs);

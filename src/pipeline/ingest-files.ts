@@ -25,7 +25,7 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
     const format = options.format ?? formatOf(input);
     const records: AsyncIterable<RawRecord> =
       format === 'csv' ? readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }) : readNdjson(input);
-    for await (const batch of batches(records, options.batchSize ?? 10_000)) {
+    for await (const batch of batches(records, options.batchSize ?? 1_000)) {
       await processor.process(batch);
       read += batch.length;
       options.onProgress?.(read);

@@ -22,8 +22,9 @@ export function sessionizeDecoded(
   records: readonly RawRecord[],
   decoded: readonly DecodedRecord[],
   receivedAtMs: number,
+  /** Event ids seen earlier in the same batch (a batch may be sessionized in chunks). */
+  batchIds = new Set<string>(),
 ): SessionizeResult {
-  const batchIds = new Set<string>();
   const result: SessionizeResult = { accepted: [], late: [], deadLetters: [], duplicates: 0 };
   for (let i = 0; i < decoded.length; i++) {
     const item = decoded[i]!;

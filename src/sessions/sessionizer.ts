@@ -2,6 +2,7 @@ import { compareSessionEvents, sameMeta, type SessionEvent } from './session-eve
 import { closesAfterMs, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
 import { sessionIdOf } from './session-id.js';
 import { EventColumns } from './event-columns.js';
+import { DeadlineQueue } from './deadline-queue.js';
 
 /** A session as it leaves the sessionizer: its events in order, and whether it is final. */
 export interface SessionSnapshot {
@@ -44,6 +45,8 @@ interface OpenGroup {
    * open session small.
    */
   persisted: Map<string, number> | undefined;
+  /** The deadline queued for the group (a lower bound of its first session's closing time). */
+  deadlineMs: number;
 }
 
 /**
@@ -55,6 +58,8 @@ interface OpenGroup {
  */
 export class Sessionizer {
   private readonly groups = new Map<string, OpenGroup>();
+  /** Which groups may have a session to close: `advance` visits only those, not every open group. */
+  private readonly deadlines = new DeadlineQueue();
   private maxEventMs = -Infinity;
   /** The watermark that closed sessions: an event before it may belong to a closed session. */
   private closedWatermarkMs: number;
@@ -91,7 +96,9 @@ export class Sessionizer {
     if (!group) {
       const events = new EventColumns();
       events.push(event);
-      this.groups.set(groupKey, { key, events, starts: [0], persisted: undefined });
+      const deadlineMs = closesAfterMs(ts, ts, this.settings);
+      this.groups.set(groupKey, { key, events, starts: [0], persisted: undefined, deadlineMs });
+      this.deadlines.push(deadlineMs, groupKey);
       return 'accepted';
     }
     const events = group.events;
@@ -100,7 +107,8 @@ export class Sessionizer {
     const lastMeta = events.metaAt(last);
     if (event.meta !== lastMeta && sameMeta(event.meta, lastMeta)) event.meta = lastMeta;
     if (events.isAfterLast(event)) {
-      // In-order fast path: append, maybe opening a new session after it.
+      // In-order fast path: append, maybe opening a new session after it. A
+      // later event only delays the first session's close: the queued deadline stays a lower bound.
       const start = events.timeAt(group.starts[group.starts.length - 1]!);
       if (startsNewSession(start, events.timeAt(last), ts, this.settings)) group.starts.push(events.length);
       events.push(event);
@@ -108,6 +116,9 @@ export class Sessionizer {
     }
     if (!events.insertSorted(event)) return 'duplicate';
     this.resplit(groupKey, group);
+    // An earlier event can bring the first session's close forward.
+    const deadlineMs = this.firstDeadlineMs(group);
+    if (deadlineMs < group.deadlineMs) this.queue(groupKey, group, deadlineMs);
     return 'accepted';
   }
 
@@ -120,7 +131,12 @@ export class Sessionizer {
     const watermark = Math.max(this.closedWatermarkMs, this.maxEventMs - this.settings.allowedLatenessMs, idleWatermarkMs);
     this.closedWatermarkMs = watermark;
     const closed: SessionSnapshot[] = [];
-    for (const [groupKey, group] of this.groups) {
+    while (this.deadlines.peekTime() < watermark) {
+      const queuedMs = this.deadlines.peekTime();
+      const groupKey = this.deadlines.pop()!;
+      const group = this.groups.get(groupKey);
+      // Stale: the group closed, or a nearer deadline was queued for it since.
+      if (!group || group.deadlineMs !== queuedMs) continue;
       const events = group.events;
       let closedCount = 0;
       while (closedCount < group.starts.length) {
@@ -133,14 +149,17 @@ export class Sessionizer {
         closed.push({ key: group.key, groupKey, events: sessionEvents, sessionId, closed: true });
         closedCount++;
       }
-      if (closedCount === 0) continue;
       if (closedCount === group.starts.length) {
         this.groups.delete(groupKey);
         continue;
       }
-      const cut = group.starts[closedCount]!;
-      events.dropFirst(cut);
-      group.starts = group.starts.slice(closedCount).map((start) => start - cut);
+      if (closedCount > 0) {
+        const cut = group.starts[closedCount]!;
+        events.dropFirst(cut);
+        group.starts = group.starts.slice(closedCount).map((start) => start - cut);
+      }
+      // Later events delayed the close: wait for the true deadline.
+      this.queue(groupKey, group, this.firstDeadlineMs(group));
     }
     return closed;
   }
@@ -195,7 +214,9 @@ export class Sessionizer {
     const columns = EventColumns.from([...events].sort(compareSessionEvents));
     for (const ts of columns.timestamps()) if (ts > this.maxEventMs) this.maxEventMs = ts;
     const starts = splitSessions(columns.timestamps(), this.settings);
-    this.groups.set(groupKey, { key, events: columns, starts, persisted: persisted.size > 0 ? persisted : undefined });
+    const group: OpenGroup = { key, events: columns, starts, persisted: persisted.size > 0 ? persisted : undefined, deadlineMs: Infinity };
+    this.groups.set(groupKey, group);
+    this.queue(groupKey, group, this.firstDeadlineMs(group));
   }
 
   /** Group keys currently open for an identity key. */
@@ -208,6 +229,17 @@ export class Sessionizer {
   /** Tombstones produced since the last call (provisional sessions whose id changed). */
   takeTombstones(): Tombstone[] {
     return this.tombstones.splice(0, this.tombstones.length);
+  }
+
+  /** When the group's first open session closes, if no event joins it. */
+  private firstDeadlineMs(group: OpenGroup): number {
+    const end = group.starts[1] ?? group.events.length;
+    return closesAfterMs(group.events.timeAt(group.starts[0]!), group.events.timeAt(end - 1), this.settings);
+  }
+
+  private queue(groupKey: string, group: OpenGroup, deadlineMs: number): void {
+    group.deadlineMs = deadlineMs;
+    this.deadlines.push(deadlineMs, groupKey);
   }
 
   private resplit(groupKey: string, group: OpenGroup): void {

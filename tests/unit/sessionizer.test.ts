@@ -132,4 +132,36 @@ describe('Sessionizer', () => {
       ['k\u0000s2', 1],
     ]);
   });
+
+  it('closes exactly the sessions the watermark has passed, after every batch (deadline queue)', () => {
+    // 40 visitors in time order, cut into random batches; visitors come back
+    // after the gap, and some stay past the (short) maximum duration.
+    let seed = 42;
+    const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const short = { ...settings, maxDurationMs: 90 * MIN };
+    const arrivals: Array<[string, SessionEvent]> = [];
+    for (let minute = 0; minute < 2_000; minute++) {
+      for (let n = Math.floor(random() * 4); n > 0; n--) arrivals.push([`k${Math.floor(random() * 40)}`, ev(minute + random() * 0.9)]);
+    }
+    arrivals.sort((a, b) => a[1].timestampMs - b[1].timestampMs);
+    const closesAfter = (session: SessionSnapshot) => {
+      const times = session.events.map((e) => e.timestampMs);
+      return Math.min(times[times.length - 1]! + short.inactivityGapMs, times[0]! + short.maxDurationMs);
+    };
+    const reference = sessionize([arrivals], short).closed;
+    expect(reference.length).toBeGreaterThan(300);
+
+    const s = new Sessionizer(short);
+    const closed = new Set<string>();
+    let batches = 0;
+    for (let i = 0; i < arrivals.length; batches++) {
+      const end = Math.min(arrivals.length, i + 1 + Math.floor(random() * 30));
+      for (; i < end; i++) s.add(arrivals[i]![0], arrivals[i]![0], arrivals[i]![1]);
+      for (const session of s.advance()) closed.add(session.sessionId);
+      // Closed so far = exactly the sessions whose closing time the watermark passed.
+      const due = reference.filter((session) => s.watermarkMs > closesAfter(session)).map((session) => session.sessionId);
+      expect([...closed].sort()).toEqual(due.sort());
+    }
+    expect(batches).toBeGreaterThan(100);
+  });
 });

@@ -2,6 +2,7 @@ import { Session, drainPending } from 'chdb';
 import { resolve } from 'node:path';
 import { StoreError, type QueryParams, type RowPayload, type Store } from './store.js';
 import { acquireStoreLock } from './store-lock.js';
+import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -25,7 +26,7 @@ function parseJsonEachRow<Row>(text: string): Row[] {
  * optimize_on_insert would collapse equal keys inside each block, which every
  * reader does with FINAL.
  */
-const EMBEDDED_INSERT_SETTINGS = { insert_deduplicate: 0, optimize_on_insert: 0 };
+const EMBEDDED_INSERT_SETTINGS = { ...ROW_INSERT_SETTINGS, insert_deduplicate: 0, optimize_on_insert: 0 };
 
 /**
  * ClickHouse in-process through chDB: the zero-setup default. One process

@@ -4,6 +4,12 @@ import { describeOrigin, type DeadLetter } from '../core/result.js';
 import { stableId } from '../core/hash.js';
 
 /**
+ * Settings every insert of these rows needs: an object in a String column is
+ * read as its JSON text (the events' properties).
+ */
+export const ROW_INSERT_SETTINGS = { input_format_json_read_objects_as_strings: 1 } as const;
+
+/**
  * Rows are written as JSONCompactEachRow: one JSON array per row in a fixed
  * column order. Arrays skip the per-row key names of JSONEachRow, which makes
  * serialisation (the costliest JS step of the write path) markedly cheaper.
@@ -23,7 +29,10 @@ export function eventRowLine(where: { pipeline: string; stream: string; stageNam
     c.stageIndex > 0 ? stageNames[c.stageIndex - 1] : '', c.channel, c.touchpoint, e.campaign.source,
     e.campaign.medium, e.campaign.name, e.pagePath, e.referrer, c.device, c.browser, c.os, e.country, e.locale,
     c.segment, e.anonymousId, e.userId, e.contactId, e.emailHash, e.sourceSessionId, e.nps, e.csat,
-    JSON.stringify(e.properties),
+    // The object itself, not its JSON in a string: the stores insert with
+    // input_format_json_read_objects_as_strings, so the String column gets
+    // exactly JSON.stringify(properties), without a second escaping pass.
+    e.properties,
   ]);
 }
 

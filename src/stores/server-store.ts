@@ -6,6 +6,7 @@ import { parseServerUrl, type ServerAddress } from './store-url.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { describeServerError, isRetriableServerError } from './server-errors.js';
 import { chunkLines } from './insert-chunks.js';
+import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -152,6 +153,7 @@ export class ServerStore implements Store {
               format: 'JSONCompactEachRow',
               columns: [first, ...rest],
               clickhouse_settings: {
+                ...ROW_INSERT_SETTINGS,
                 insert_deduplicate: 1,
                 insert_deduplication_token: token,
                 // Every reader collapses versions with FINAL; collapsing inside each block too is wasted work.

@@ -85,10 +85,10 @@ beforeAll(async () => {
   await once(out, 'finish');
 });
 
-function eventLine(key: string, eventId: string, tsMs: number, name: string): string {
+function eventLine(key: string, eventId: string, tsMs: number, name: string, properties: object = {}): string {
   const values: Record<string, unknown> = {
     pipeline: 'conf', key, ts: tsMs, event_id: eventId, received_at: tsMs, source: 'site', type: 'track', name, stage_index: 1, stage: 'awareness',
-    nps: null, csat: null, properties: '{}',
+    nps: null, csat: null, properties,
   };
   return JSON.stringify(EVENT_COLUMNS.map((column) => values[column] ?? ''));
 }
@@ -139,6 +139,15 @@ function conformance(kind: string, open: () => Promise<{ store: Store; cleanup: 
     // duplicate row waiting for a merge. (chDB buffers inserts as async inserts, which
     // skip that check; the embedded store never retries, so it needs none.)
     if (kind === 'server') expect(await read('')).toEqual(once);
+  });
+
+  it('stores an event row\'s properties object as its exact JSON text', async () => {
+    const properties = { quote: 'say "hi"\\', line: 'a\nb\tc', nested: [1, { z: null, t: true }], text: 'é€🚀', price: 19.99 };
+    await store.insertCompactRows('events', EVENT_COLUMNS, `${eventLine('props', 'p1', Date.UTC(2026, 10, 4), 'x', properties)}\n`);
+    const [row] = await store.query<{ properties: string; price: number }>(
+      "SELECT properties, JSONExtractFloat(properties, 'price') AS price FROM events FINAL WHERE pipeline = 'conf' AND key = 'props'",
+    );
+    expect(row).toEqual({ properties: JSON.stringify(properties), price: 19.99 });
   });
 
   it('writes large payloads completely', async () => {

@@ -4,6 +4,7 @@ import { buildSessionRecord } from '../sessions/session-record.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
 import { decodeRecords } from '../pipeline/decode-records.js';
 import { sessionizeDecoded } from '../pipeline/sessionize-step.js';
+import { RECORDS_PER_CHUNK } from '../pipeline/processor.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
 
 /**
@@ -17,7 +18,7 @@ export async function benchCore(pipeline: CompiledPipeline, input: string): Prom
   let events = 0;
   let sessions = 0;
   let nanoseconds = 0n;
-  for await (const batch of batches(readNdjson(input), 1_000)) {
+  for await (const batch of batches(readNdjson(input), RECORDS_PER_CHUNK)) {
     const started = process.hrtime.bigint();
     sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
     const context = pipeline.recordContext('bench', sessionizer.watermarkMs);

@@ -2,7 +2,7 @@ import type { Store } from '../stores/store.js';
 import { batches, formatOf, readCsv, readNdjson, type FileFormat } from '../sources/file-source.js';
 import type { InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
-import { JourneyProcessor, type IngestSummary } from './processor.js';
+import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
 
 export interface IngestOptions {
   /** Forces the format; otherwise by file name (.csv → csv, else ndjson). */
@@ -25,7 +25,7 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
     const format = options.format ?? formatOf(input);
     const records: AsyncIterable<RawRecord> =
       format === 'csv' ? readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }) : readNdjson(input);
-    for await (const batch of batches(records, options.batchSize ?? 1_000)) {
+    for await (const batch of batches(records, options.batchSize ?? RECORDS_PER_CHUNK)) {
       await processor.process(batch);
       read += batch.length;
       options.onProgress?.(read);

@@ -1,7 +1,9 @@
 import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Store } from '../../stores/store.js';
 import type { CompiledPipeline, RawRecord } from '../../pipeline/compiled-pipeline.js';
-import { JourneyProcessor } from '../../pipeline/processor.js';
+import { JourneyProcessor, RECORDS_PER_CHUNK } from '../../pipeline/processor.js';
+import type { DeadLetter } from '../../core/result.js';
+import { RowBatcher } from '../../pipeline/row-batcher.js';
 import type { Logger } from '../../observability/logger.js';
 import type { MetricsRegistry } from '../../observability/metrics.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
@@ -40,6 +42,8 @@ export class KafkaRunner {
   private readonly streams = new Map<number, Promise<PartitionStream>>();
   private readonly clock: () => number;
   private readonly tracker = new CaughtUpTracker();
+  /** One writer for every partition's rows: large inserts even when a partition's batches are small. */
+  private readonly rows: RowBatcher;
   private rebalancing = true;
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
@@ -59,8 +63,18 @@ export class KafkaRunner {
       sessionTimeout: options.sessionTimeoutMs,
       maxBytesPerPartition: 16 * 1024 * 1024,
       maxBytes: 64 * 1024 * 1024,
+      // A fetch with nothing to return waits this long: stopping waits for it (5 s by default).
+      maxWaitTimeInMs: 500,
     });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
+    this.rows = new RowBatcher(deps.store, {
+      retry: {
+        onRetry: ({ table, attempt, delayMs, error }) => {
+          deps.metrics.increment('journeys_store_write_retries_total', 'Store inserts retried', { table });
+          deps.logger.warn({ table, attempt, delayMs, err: error.message }, 'store write failed; retrying');
+        },
+      },
+    });
     this.admin = this.kafka.admin();
   }
 
@@ -138,19 +152,8 @@ export class KafkaRunner {
   private streamFor(partition: number): Promise<PartitionStream> {
     let stream = this.streams.get(partition);
     if (!stream) {
-      const { pipeline, store, emailSalt, logger, metrics } = this.deps;
-      stream = JourneyProcessor.start({
-        pipeline,
-        store,
-        stream: `kafka/${partition}`,
-        emailSalt,
-        writeRetry: {
-          onRetry: ({ table, attempt, delayMs, error }) => {
-            metrics.increment('journeys_store_write_retries_total', 'Store inserts retried', { table });
-            logger.warn({ table, attempt, delayMs, err: error.message }, 'store write failed; retrying');
-          },
-        },
-      }).then((processor) => new PartitionStream(partition, processor, this.clock()));
+      const { pipeline, store, emailSalt } = this.deps;
+      stream = JourneyProcessor.start({ pipeline, store, stream: `kafka/${partition}`, emailSalt, rows: this.rows }).then((processor) => new PartitionStream(partition, processor, this.clock()));
       this.streams.set(partition, stream);
       stream.catch(() => this.streams.delete(partition));
     }
@@ -163,25 +166,27 @@ export class KafkaRunner {
     const { metrics, pipeline, options } = this.deps;
     const started = process.hrtime.bigint();
     const stream = await this.streamFor(batch.partition);
-    const originals = new Map<string, KafkaMessage>();
-    const records: RawRecord[] = batch.messages.map((message) => {
-      originals.set(message.offset, message);
-      return {
-        raw: message.value?.toString('utf8') ?? '',
-        origin: { kind: 'kafka', topic: batch.topic, partition: batch.partition, offset: message.offset },
-        receivedAtMs: Number(message.timestamp),
-        ...(message.value === null ? { error: 'empty message (null value)' } : {}),
-      };
+    const recordOf = (message: KafkaMessage): RawRecord => ({
+      raw: message.value?.toString('utf8') ?? '',
+      origin: { kind: 'kafka', topic: batch.topic, partition: batch.partition, offset: message.offset },
+      receivedAtMs: Number(message.timestamp),
+      ...(message.value === null ? { error: 'empty message (null value)' } : {}),
     });
     // Heartbeats keep the group membership while a slow store holds the batch.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
     try {
       await stream.exclusive(async () => {
-        const { deadLetters } = await stream.processor.process(records);
+        // Message texts are made a chunk at a time, not for the whole fetched batch (see RECORDS_PER_CHUNK).
+        const deadLetters: DeadLetter[] = [];
+        for (let from = 0; from < batch.messages.length; from += RECORDS_PER_CHUNK) {
+          const chunk = batch.messages.slice(from, from + RECORDS_PER_CHUNK).map(recordOf);
+          for (const letter of (await stream.processor.process(chunk)).deadLetters) deadLetters.push(letter);
+        }
+        const originals = new Map(deadLetters.length > 0 ? batch.messages.map((message) => [message.offset, message]) : []);
         await sendDeadLetters(this.producer, { topic: batch.topic, suffix: options.deadLetterSuffix, pipeline: pipeline.name }, deadLetters, originals);
         stream.lastOffsets.set(batch.topic, batch.lastOffset());
         stream.lastRecordAtMs = this.clock();
-        metrics.increment('journeys_events_in_total', 'Records read', { topic: batch.topic }, records.length);
+        metrics.increment('journeys_events_in_total', 'Records read', { topic: batch.topic }, batch.messages.length);
         metrics.increment('journeys_dead_letters_total', 'Records dead-lettered', { topic: batch.topic }, deadLetters.length);
         metrics.set('journeys_consumer_lag', 'High-water mark minus next offset', { topic: batch.topic, partition: batch.partition }, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n));
       });

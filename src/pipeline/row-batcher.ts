@@ -56,7 +56,10 @@ export class RowBatcher {
     const previous = this.writes;
     const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
     this.writes = this.writes.then(async () => {
-      for (const { table, rows } of payloads) await this.insertWithRetry(table, rows);
+      for (const { table, rows } of payloads) {
+        await this.insertWithRetry(table, rows);
+        this.pending[table].recycle(rows);
+      }
     });
     // Marked handled here; a failure still surfaces at the next ship or flush.
     this.writes.catch(() => undefined);

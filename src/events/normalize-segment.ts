@@ -1,6 +1,6 @@
 import { EMPTY_CAMPAIGN, type Campaign, type JourneyEvent } from './journey-event.js';
 import type { SegmentMessage } from './segment-schema.js';
-import { correctedEventTimeMs, parseIsoMs } from './time.js';
+import { segmentTimesMs } from './time.js';
 import { identityKey } from './identity.js';
 import { eventTimeIssue, type DecodeContext } from './decode-context.js';
 import { dead, ok, type StepResult } from '../core/result.js';
@@ -21,8 +21,9 @@ function campaignOf(campaign: Record<string, unknown> | undefined): Campaign {
 
 /** Turns a validated Segment message into a JourneyEvent (time corrected, identity keyed). */
 export function normalizeSegment(message: SegmentMessage, raw: string, ctx: DecodeContext): StepResult<JourneyEvent> {
-  const timestampMs = correctedEventTimeMs(message);
-  const receivedAtMs = parseIsoMs(message.receivedAt) ?? ctx.receivedAtMs;
+  const times = segmentTimesMs(message);
+  const timestampMs = times.eventMs;
+  const receivedAtMs = times.receivedMs ?? ctx.receivedAtMs;
   const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, 'timestamp');
   if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
 

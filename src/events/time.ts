@@ -54,13 +54,14 @@ export interface SegmentTimes {
  * originalTimestamp and sentAt carry the same error, so
  * receivedAt − (sentAt − originalTimestamp) is the true event time. Without all
  * three, `timestamp` (already corrected by Segment), then originalTimestamp.
+ * Returns receivedAt too, parsed once.
  */
-export function correctedEventTimeMs(times: SegmentTimes): number | undefined {
+export function segmentTimesMs(times: SegmentTimes): { eventMs: number | undefined; receivedMs: number | undefined } {
   const original = parseIsoMs(times.originalTimestamp);
   const sent = parseIsoMs(times.sentAt);
   const received = parseIsoMs(times.receivedAt);
   if (original !== undefined && sent !== undefined && received !== undefined) {
-    return received - (sent - original);
+    return { eventMs: received - (sent - original), receivedMs: received };
   }
-  return parseIsoMs(times.timestamp) ?? original;
+  return { eventMs: parseIsoMs(times.timestamp) ?? original, receivedMs: received };
 }

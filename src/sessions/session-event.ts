@@ -79,14 +79,18 @@ function internTouchpoint(touchpoint: string): string {
   return touchpoint;
 }
 
-/** What an open session keeps of a decoded event. */
+/**
+ * What an open session keeps of a decoded event. The meta is interned by the
+ * sessionizer, and only when it differs from the session's previous event's
+ * (most events repeat it; building the pool key for each was measurable).
+ */
 export function toSessionEvent(event: { timestampMs: number; stageIndex: number; eventId: string; touchpoint: string; meta: EventMeta }): SessionEvent {
   return {
     timestampMs: event.timestampMs,
     stageIndex: event.stageIndex,
     idHash: eventIdHash(event.eventId),
     touchpoint: internTouchpoint(event.touchpoint),
-    meta: internMeta(event.meta),
+    meta: event.meta,
   };
 }
 

@@ -1,4 +1,4 @@
-import { compareSessionEvents, sameMeta, type SessionEvent } from './session-event.js';
+import { compareSessionEvents, internMeta, sameMeta, type SessionEvent } from './session-event.js';
 import { closesAfterMs, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
 import { sessionIdOf } from './session-id.js';
 import { EventColumns } from './event-columns.js';
@@ -94,6 +94,7 @@ export class Sessionizer {
     if (ts < this.closedWatermarkMs && !(group && group.events.timeAt(0) <= ts)) return 'late';
     if (ts > this.maxEventMs) this.maxEventMs = ts;
     if (!group) {
+      event.meta = internMeta(event.meta);
       const events = new EventColumns();
       events.push(event);
       const deadlineMs = closesAfterMs(ts, ts, this.settings);
@@ -105,7 +106,7 @@ export class Sessionizer {
     const last = events.length - 1;
     // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
     const lastMeta = events.metaAt(last);
-    if (event.meta !== lastMeta && sameMeta(event.meta, lastMeta)) event.meta = lastMeta;
+    if (event.meta !== lastMeta) event.meta = sameMeta(event.meta, lastMeta) ? lastMeta : internMeta(event.meta);
     if (events.isAfterLast(event)) {
       // In-order fast path: append, maybe opening a new session after it. A
       // later event only delays the first session's close: the queued deadline stays a lower bound.

@@ -15,7 +15,8 @@ export const ACTIVITY_CHANNELS = ['email', 'call', 'meeting', 'store_visit', 'ch
  */
 export function createCrmSchema(limits: InputLimits) {
   const id = z.string().min(1).max(limits.maxIdLength);
-  const text = z.string().max(8_192);
+  // Bounded by the record size limit, like the Segment texts.
+  const text = z.string();
   const base = {
     source: z.literal('crm'),
     id,

@@ -2,7 +2,7 @@ import { compareSessionEvents, internMeta, sameMeta, type SessionEvent } from '.
 import { closesAfterMs, splitSessions, startsNewSession, type SplitSettings } from './split-sessions.js';
 import { sessionIdOf } from './session-id.js';
 import { EventColumns } from './event-columns.js';
-import { DeadlineQueue } from './deadline-queue.js';
+import { MinQueue } from '../core/min-queue.js';
 
 /** A session as it leaves the sessionizer: its events in order, and whether it is final. */
 export interface SessionSnapshot {
@@ -58,8 +58,13 @@ interface OpenGroup {
  */
 export class Sessionizer {
   private readonly groups = new Map<string, OpenGroup>();
-  /** Which groups may have a session to close: `advance` visits only those, not every open group. */
-  private readonly deadlines = new DeadlineQueue();
+  /**
+   * Group keys by a lower bound of when their first session closes: `advance`
+   * visits only the groups that may have a session to close, not every open
+   * group. Entries go stale (the group closed, or a nearer deadline was queued);
+   * each one taken is checked against its group.
+   */
+  private readonly deadlines = new MinQueue<string>();
   private maxEventMs = -Infinity;
   /** The watermark that closed sessions: an event before it may belong to a closed session. */
   private closedWatermarkMs: number;
@@ -132,8 +137,8 @@ export class Sessionizer {
     const watermark = Math.max(this.closedWatermarkMs, this.maxEventMs - this.settings.allowedLatenessMs, idleWatermarkMs);
     this.closedWatermarkMs = watermark;
     const closed: SessionSnapshot[] = [];
-    while (this.deadlines.peekTime() < watermark) {
-      const queuedMs = this.deadlines.peekTime();
+    while (this.deadlines.peekPriority() < watermark) {
+      const queuedMs = this.deadlines.peekPriority();
       const groupKey = this.deadlines.pop()!;
       const group = this.groups.get(groupKey);
       // Stale: the group closed, or a nearer deadline was queued for it since.

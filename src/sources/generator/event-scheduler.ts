@@ -1,4 +1,4 @@
-import { MinHeap } from './min-heap.js';
+import { MinQueue } from '../../core/min-queue.js';
 import type { Prng } from './prng.js';
 import { HOUR_MS } from './time-format.js';
 
@@ -19,8 +19,7 @@ export interface DeliveryShares {
 }
 
 interface Entry {
-  key: number;
-  seq: number;
+  atMs: number;
   line: string;
   kind: GeneratedLine['kind'];
   task: (() => void) | undefined;
@@ -37,13 +36,12 @@ export class EventScheduler {
   readonly startMs: number;
   /** Records whose event time is at or after this are not produced (the extract's end). */
   readonly endMs: number;
-  private readonly heap = new MinHeap<Entry>();
+  private readonly heap = new MinQueue<Entry>();
   private readonly rng: Prng;
   private readonly shares: DeliveryShares;
   private readonly malformer: Malformer;
   /** Per valid record: probability of also emitting a malformed line, so that they are ≈ malformedShare of all lines. */
   private readonly malformedPerValid: number;
-  private seq = 0;
   /** The simulation clock: the key of the entry being processed. */
   private nowMs = -Infinity;
 
@@ -65,7 +63,7 @@ export class EventScheduler {
   /** Runs `task` when the simulation clock reaches `atMs`. */
   at(atMs: number, task: () => void): void {
     this.assertNotPast(atMs);
-    this.heap.push({ key: atMs, seq: this.seq++, line: '', kind: 'valid', task });
+    this.heap.push(atMs, { atMs, line: '', kind: 'valid', task });
   }
 
   /**
@@ -86,13 +84,14 @@ export class EventScheduler {
    */
   emit(arrivalMs: number, line: string): void {
     this.assertNotPast(arrivalMs);
-    this.heap.push({ key: arrivalMs, seq: this.seq++, line, kind: 'valid', task: undefined });
+    this.heap.push(arrivalMs, { atMs: arrivalMs, line, kind: 'valid', task: undefined });
     const r = this.rng.float();
     if (r < this.shares.duplicateShare) {
       // Retries after a lost acknowledgement: the same bytes again, shortly after.
-      this.heap.push({ key: arrivalMs + this.rng.int(500, 120_000), seq: this.seq++, line, kind: 'duplicate', task: undefined });
+      const retryMs = arrivalMs + this.rng.int(500, 120_000);
+      this.heap.push(retryMs, { atMs: retryMs, line, kind: 'duplicate', task: undefined });
     } else if (r < this.shares.duplicateShare + this.malformedPerValid) {
-      this.heap.push({ key: arrivalMs, seq: this.seq++, line: this.malformer(line, this.rng), kind: 'malformed', task: undefined });
+      this.heap.push(arrivalMs, { atMs: arrivalMs, line: this.malformer(line, this.rng), kind: 'malformed', task: undefined });
     }
   }
 
@@ -103,13 +102,13 @@ export class EventScheduler {
 
   /** Queues a line that is not derived from a record (e.g. a CSV header) at `arrivalMs`. */
   emitRaw(arrivalMs: number, generated: GeneratedLine): void {
-    this.heap.push({ key: arrivalMs, seq: this.seq++, line: generated.line, kind: generated.kind, task: undefined });
+    this.heap.push(arrivalMs, { atMs: arrivalMs, line: generated.line, kind: generated.kind, task: undefined });
   }
 
   /** Runs the simulation, yielding lines in arrival order until nothing is pending. */
   *drain(): Generator<GeneratedLine> {
     for (let entry = this.heap.pop(); entry !== undefined; entry = this.heap.pop()) {
-      this.nowMs = entry.key;
+      this.nowMs = entry.atMs;
       if (entry.task) entry.task();
       else yield { line: entry.line, kind: entry.kind };
     }

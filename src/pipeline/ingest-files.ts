@@ -19,7 +19,14 @@ export const FILE_STREAM = 'files';
 
 /** Ingests NDJSON/CSV files (or `-` for stdin) through the core into the store. */
 export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
-  const processor = await JourneyProcessor.start({ pipeline, store, stream: FILE_STREAM, limits: options.limits, emailSalt: options.emailSalt });
+  const processor = await JourneyProcessor.start({
+    pipeline,
+    store,
+    stream: FILE_STREAM,
+    limits: options.limits,
+    emailSalt: options.emailSalt,
+    rebuildSettledDays: true,
+  });
   let read = 0;
   for (const input of inputs) {
     const format = options.format ?? formatOf(input);

@@ -16,6 +16,8 @@ import { readStoredEventIds, readStreamState, writeStreamState, type StreamState
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
 const LATE_EVENTS_PER_REPAIR = 5_000;
 
+const DAY_MS = 86_400_000;
+
 /**
  * Records decoded, sessionized and encoded together. Small on purpose: a
  * record's text and parsed object must die before two young-generation
@@ -49,6 +51,12 @@ export interface ProcessorOptions {
    * retry policy); by default a processor has its own.
    */
   rows?: RowBatcher;
+  /**
+   * Rebuild the rollups of settled days (no open session can change them) in
+   * the background while the run goes on, instead of every day at the end.
+   * For file runs; a Kafka consumer rebuilds its partitions' days together.
+   */
+  rebuildSettledDays?: boolean;
 }
 
 /**
@@ -71,6 +79,8 @@ export class JourneyProcessor {
   private readonly where: { pipeline: string; stream: string; stageNames: readonly string[] };
   /** Late events waiting to be resolved against the store, by event id. */
   private readonly pendingLate = new Map<string, DecodedEvent>();
+  /** The background rebuild of settled days, while one runs. */
+  private settledRebuild: Promise<void> | undefined;
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -134,6 +144,7 @@ export class JourneyProcessor {
     }
     this.summary.read += records.length;
     this.writeSessions(this.sessionizer.advance(), this.sessionizer.takeTombstones());
+    this.rebuildSettledDays();
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
     await this.rows.shipIfFull();
     return { deadLetters: deadLettersOfBatch };
@@ -222,6 +233,7 @@ export class JourneyProcessor {
   /** Rebuilds the rollups of every day this stream owes. */
   async refreshRollups(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<number> {
     const { pipeline, store } = this.options;
+    await this.settledRebuild;
     const days = this.takeOwedDays();
     const rebuilt = await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
     await this.rollupsRebuilt(days);
@@ -237,6 +249,30 @@ export class JourneyProcessor {
       const { pipeline, store } = this.options;
       await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
     }
+  }
+
+  /**
+   * Starts rebuilding, after the inserts queued so far, the rollups of owed
+   * days that every session starting on them has closed (the watermark is a
+   * maximum session duration past their end). A day that changes again (a
+   * late event) is owed anew; a failed rebuild leaves its days owed. One
+   * rebuild at a time.
+   */
+  private rebuildSettledDays(): void {
+    if (!this.options.rebuildSettledDays || this.settledRebuild) return;
+    const { pipeline, store } = this.options;
+    const settledBefore = this.sessionizer.watermarkMs - pipeline.split.maxDurationMs - DAY_MS;
+    const days = [...this.dirtyDays].filter((day) => day <= settledBefore);
+    if (days.length === 0) return;
+    for (const day of days) {
+      this.dirtyDays.delete(day);
+      this.rebuilding.add(day);
+    }
+    this.settledRebuild = this.rows
+      .afterWrites(() => refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days }))
+      .then(() => this.rollupsRebuilt(days))
+      .catch(() => undefined)
+      .finally(() => (this.settledRebuild = undefined));
   }
 
   /** Ends a run: checkpoint, then the rollups of touched days. */

@@ -54,6 +54,25 @@ export class RowBatcher {
   /** Starts inserting everything pending and waits for the insert before it. */
   async ship(): Promise<void> {
     const previous = this.writes;
+    this.queuePending();
+    await previous;
+  }
+
+  /**
+   * Runs `task` once every row added so far is inserted (pending rows are
+   * queued now), without waiting for it. A failed task does not fail later
+   * inserts; the caller handles its result.
+   */
+  afterWrites<T>(task: () => Promise<T>): Promise<T> {
+    this.queuePending();
+    const result = this.writes.then(task);
+    // A failed insert before the task still surfaces at the next ship or flush.
+    this.writes = this.writes.then(() => result.then(() => undefined, () => undefined));
+    return result;
+  }
+
+  /** Queues the inserts of everything pending, after the inserts queued before. */
+  private queuePending(): void {
     const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
     this.writes = this.writes.then(async () => {
       for (const { table, rows } of payloads) {
@@ -63,7 +82,6 @@ export class RowBatcher {
     });
     // Marked handled here; a failure still surfaces at the next ship or flush.
     this.writes.catch(() => undefined);
-    await previous;
   }
 
   /**

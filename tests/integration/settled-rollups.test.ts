@@ -1,0 +1,69 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore, writeTemp } from '../helpers/store.js';
+import { at, track } from '../helpers/segment.js';
+import { loadDefinition } from '../../src/journey/load-definition.js';
+import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { ingestFiles } from '../../src/pipeline/ingest-files.js';
+import { refreshRollups } from '../../src/pipeline/rollup-refresh.js';
+import { generateEvents } from '../../src/sources/generator/index.js';
+import type { Store } from '../../src/stores/store.js';
+
+const DAY_MS = 86_400_000;
+const START = Date.UTC(2026, 10, 2);
+
+/** Every rollup row of the pipeline, in a fixed order. */
+async function rollups(store: Store, pipeline: string): Promise<string> {
+  const tables = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly'];
+  const parts = [];
+  for (const table of tables) {
+    // Quantile states are compared through their merged values.
+    const rows = await store.query(
+      table === 'funnel_hourly'
+        ? `SELECT * EXCEPT (time_to_next), quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
+        : `SELECT * FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
+      { p: pipeline },
+    );
+    parts.push({ table, rows });
+  }
+  return JSON.stringify(parts);
+}
+
+describe('rollups of settled days are rebuilt during a file run', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => ({ store, cleanup } = await openTestStore()));
+  afterAll(async () => cleanup());
+
+  const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
+  // Six days (and the spill into a seventh) of generated traffic, noise included.
+  const generated = () => [...generateEvents({ scenario: 'ecommerce', seed: 5, days: 6, visitorsPerDay: 100, start: new Date(START).toISOString() })].map((g) => g.line);
+  const allDays = [0, 1, 2, 3, 4, 5, 6].map((d) => START + d * DAY_MS);
+
+  it('leaves only the days not yet rebuilt for the end of the run', async () => {
+    const pipeline = compilePipeline({ ...definition, name: 'settled_a' });
+    let finalDays = 0;
+    await ingestFiles(store, pipeline, [writeTemp('days.ndjson', generated())], { onRollupDay: (_done, total) => (finalDays = total) });
+    // The first day settles (its sessions all closed) while the run goes on;
+    // how many more are rebuilt before the end depends on timing.
+    expect(finalDays).toBeGreaterThan(0);
+    expect(finalDays).toBeLessThan(allDays.length);
+    // A day rebuilt early saw all of its sessions (they are inserted before the rebuild runs).
+    const duringRun = await rollups(store, 'settled_a');
+    await refreshRollups(store, { pipeline: 'settled_a', stageNames: pipeline.stageNames, days: allDays });
+    expect(await rollups(store, 'settled_a')).toBe(duringRun);
+  });
+
+  it('gives the rollups of a full rebuild, also when a late event changes a day rebuilt early', async () => {
+    const pipeline = compilePipeline({ ...definition, name: 'settled_b' });
+    // Arrives after everything else: an event of the first day, long after that day was rebuilt.
+    const lines = [...generated(), track('Order Completed', { id: 'very-late', anonymousId: 'late-visitor', at: at(0) })];
+    const summary = await ingestFiles(store, pipeline, [writeTemp('days-late.ndjson', lines)]);
+    expect(summary.valid).toBeGreaterThan(2_500);
+    const duringRun = await rollups(store, 'settled_b');
+    const [late] = await store.query<{ n: number }>("SELECT count() AS n FROM sessions FINAL WHERE pipeline = 'settled_b' AND key = 'a:late-visitor' AND is_deleted = 0");
+    expect(late!.n).toBe(1);
+    await refreshRollups(store, { pipeline: 'settled_b', stageNames: pipeline.stageNames, days: allDays });
+    expect(await rollups(store, 'settled_b')).toBe(duringRun);
+  });
+});

@@ -16,9 +16,10 @@ function originOf(path: string, line: number): Origin {
 }
 
 function open(path: string): Readable {
-  // The default 64 KB reads: 1 MB ones read with a third of the CPU, but the
-  // core then ran ~6% slower (more external memory between collections).
-  return path === '-' ? process.stdin : createReadStream(path);
+  // 256 KB reads: each read costs the main thread ~50 µs whatever its size
+  // (64 KB reads took 0.7 s of CPU per GB); end to end +2% over the default.
+  // 1 MB ones saved no more and kept more external memory alive.
+  return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
 }
 
 const NEWLINE = 0x0a;

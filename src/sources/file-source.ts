@@ -16,9 +16,9 @@ function originOf(path: string, line: number): Origin {
 }
 
 function open(path: string): Readable {
-  // 256 KB reads: each read costs the main thread ~50 µs whatever its size
-  // (64 KB reads took 0.7 s of CPU per GB); end to end +2% over the default.
-  // 1 MB ones saved no more and kept more external memory alive.
+  // 256 KB reads: reading a 1.15 GB file took 0.77 s of CPU with the default
+  // 64 KB, 0.33 s with 256 KB, 0.26 s with 1 MB; end to end +2% over the
+  // default (1 MB gave no clear further gain and holds more memory per chunk).
   return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
 }
 

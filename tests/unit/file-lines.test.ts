@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { lines } from '../../src/sources/file-source.js';
 
 async function collect(chunks: Buffer[]): Promise<string[]> {
+  async function* stream() {
+    yield* chunks;
+  }
   const out: string[] = [];
-  for await (const line of lines(chunks)) out.push(line);
+  for await (const line of lines(stream())) out.push(line);
   return out;
 }
 

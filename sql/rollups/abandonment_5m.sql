@@ -1,7 +1,7 @@
--- Rebuilds one (pipeline, day) of abandonment_5m into its staging twin.
+-- Rebuilds (pipeline, day) partitions of abandonment_5m into a staging table (a private copy of its staging twin).
 -- Buckets follow the first `from` event, which may fall on a later day than
 -- the session start, so sessions overlapping the day are read.
-INSERT INTO abandonment_5m_staging
+INSERT INTO {staging:Identifier}
 SELECT
     pipeline,
     rule,

@@ -1,6 +1,6 @@
--- Rebuilds one (pipeline, day) of funnel_hourly into its staging twin.
+-- Rebuilds (pipeline, day) partitions of funnel_hourly into a staging table (a private copy of its staging twin).
 -- Both funnel modes come from the per-session levels and reach times.
-INSERT INTO funnel_hourly_staging
+INSERT INTO {staging:Identifier}
 SELECT
     pipeline,
     mode,

@@ -1,6 +1,7 @@
--- Rebuilds one (pipeline, day) of stage_transitions_hourly into its staging
--- twin: each session's stage path, framed by (entry) and (exit).
-INSERT INTO stage_transitions_hourly_staging
+-- Rebuilds (pipeline, day) partitions of stage_transitions_hourly into a staging
+-- table (a private copy of its staging twin): each session's stage path,
+-- framed by (entry) and (exit).
+INSERT INTO {staging:Identifier}
 SELECT
     pipeline,
     toStartOfHour(start) AS hour,

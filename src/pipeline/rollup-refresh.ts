@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import { toClickHouseDateTime } from '../stores/datetime.js';
@@ -42,10 +43,12 @@ export function consecutiveRuns(days: Iterable<number>): number[][] {
 
 /**
  * Rebuilds the rollups of the given days from `sessions FINAL`: each run of
- * consecutive days is computed into the staging twins, and each (pipeline,
- * day) partition is swapped in atomically, or dropped when no session is
- * left. Safe to run any number of times; a crash in between leaves the
- * previous partitions in place.
+ * consecutive days is computed into staging tables of this rebuild's own,
+ * and each (pipeline, day) partition is swapped in atomically, or dropped
+ * when no session is left. Safe to run any number of times, also by several
+ * writers at once (each fills its own staging tables: sharing them, one
+ * writer's TRUNCATE could empty another's rows before its swap); a crash in
+ * between leaves the previous partitions in place.
  */
 export async function refreshRollups(
   store: Store,
@@ -54,33 +57,44 @@ export async function refreshRollups(
   if (!PIPELINE_NAME.test(options.pipeline)) throw new Error(`invalid pipeline name ${options.pipeline}`);
   const runs = consecutiveRuns(options.days);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
+  if (total === 0) return 0;
   const sql = Object.fromEntries(ROLLUPS.map((table) => [table, readSql(`rollups/${table}.sql`)]));
-  let done = 0;
-  for (const run of runs) {
-    const first = run[0]!;
-    const last = run[run.length - 1]!;
-    for (const table of ROLLUPS) {
-      await store.command(`TRUNCATE TABLE ${table}_staging`);
-      await store.command(sql[table]!, {
-        pipeline: options.pipeline,
-        stage_names: options.stageNames,
-        day_start: toClickHouseDateTime(first),
-        day_end: toClickHouseDateTime(last + DAY_MS),
-      });
-      const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${table}_staging`);
-      const stagedDays = new Set(staged.map((row) => Number(row.day)));
-      for (const dayMs of run) {
-        // Partition ids come from a validated pipeline name and a computed integer, never from raw input.
-        const partition = `tuple('${options.pipeline}', ${yyyymmdd(dayMs)})`;
-        if (stagedDays.has(yyyymmdd(dayMs))) {
-          await store.command(`ALTER TABLE ${table} REPLACE PARTITION ${partition} FROM ${table}_staging`);
-        } else {
-          await store.command(`ALTER TABLE ${table} DROP PARTITION ${partition}`);
+  // Code-made names (letters, digits, _): ALTER … FROM takes no identifier parameter.
+  const rebuild = randomBytes(6).toString('hex');
+  const staging = Object.fromEntries(ROLLUPS.map((table) => [table, `${table}_staging_${rebuild}`]));
+  try {
+    // A copy of the node-local staging twin: same structure and keys as the rollup.
+    for (const table of ROLLUPS) await store.command(`CREATE TABLE ${staging[table]} AS ${table}_staging`);
+    let done = 0;
+    for (const run of runs) {
+      const first = run[0]!;
+      const last = run[run.length - 1]!;
+      for (const table of ROLLUPS) {
+        await store.command(`TRUNCATE TABLE ${staging[table]}`);
+        await store.command(sql[table]!, {
+          staging: staging[table],
+          pipeline: options.pipeline,
+          stage_names: options.stageNames,
+          day_start: toClickHouseDateTime(first),
+          day_end: toClickHouseDateTime(last + DAY_MS),
+        });
+        const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
+        const stagedDays = new Set(staged.map((row) => Number(row.day)));
+        for (const dayMs of run) {
+          // Partition ids come from a validated pipeline name and a computed integer, never from raw input.
+          const partition = `tuple('${options.pipeline}', ${yyyymmdd(dayMs)})`;
+          if (stagedDays.has(yyyymmdd(dayMs))) {
+            await store.command(`ALTER TABLE ${table} REPLACE PARTITION ${partition} FROM ${staging[table]}`);
+          } else {
+            await store.command(`ALTER TABLE ${table} DROP PARTITION ${partition}`);
+          }
         }
       }
+      done += run.length;
+      options.onDay?.(done, total);
     }
-    done += run.length;
-    options.onDay?.(done, total);
+  } finally {
+    for (const table of ROLLUPS) await store.command(`DROP TABLE IF EXISTS ${staging[table]}`).catch(() => undefined);
   }
   return total;
 }

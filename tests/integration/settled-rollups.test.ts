@@ -66,4 +66,15 @@ describe('rollups of settled days are rebuilt during a file run', () => {
     await refreshRollups(store, { pipeline: 'settled_b', stageNames: pipeline.stageNames, days: allDays });
     expect(await rollups(store, 'settled_b')).toBe(duringRun);
   });
+
+  it('gives the same rollups when several writers rebuild the same days at once', async () => {
+    const pipeline = compilePipeline({ ...definition, name: 'settled_b' });
+    const expected = await rollups(store, 'settled_b');
+    const rebuild = () => refreshRollups(store, { pipeline: 'settled_b', stageNames: pipeline.stageNames, days: allDays });
+    await Promise.all([rebuild(), rebuild(), rebuild()]);
+    expect(await rollups(store, 'settled_b')).toBe(expected);
+    // Each rebuild dropped its own staging tables.
+    const [left] = await store.query<{ n: number }>("SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND match(name, '_staging_[0-9a-f]+$')");
+    expect(left!.n).toBe(0);
+  });
 });

@@ -9,14 +9,12 @@ import type { DeadLetter } from '../core/result.js';
 import { repairKeys } from './repair.js';
 import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
-import { daysTouched, refreshRollups } from './rollup-refresh.js';
+import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
 
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
 const LATE_EVENTS_PER_REPAIR = 5_000;
-
-const DAY_MS = 86_400_000;
 
 /**
  * Records decoded, sessionized and encoded together. Small on purpose: a

@@ -3,7 +3,7 @@ import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import { toClickHouseDateTime } from '../stores/datetime.js';
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 

@@ -9,6 +9,9 @@ import { StoreError } from '../../src/stores/store.js';
 export class FaultyStore implements Store {
   down = false;
   failedInserts = 0;
+  /** From this many inserts on, inserts fail with an error retrying cannot fix (a dropped table, revoked rights). */
+  fatalAfterInserts = Infinity;
+  private inserts = 0;
 
   constructor(private readonly inner: Store) {}
 
@@ -28,6 +31,10 @@ export class FaultyStore implements Store {
     if (this.down && rows.length > 0) {
       this.failedInserts++;
       throw new StoreError(`store unavailable (injected outage) while inserting into ${table}`, true);
+    }
+    if (rows.length > 0 && ++this.inserts > this.fatalAfterInserts) {
+      this.failedInserts++;
+      throw new StoreError(`insert into ${table} refused (injected, not retriable)`, false);
     }
     return this.inner.insertCompactRows(table, columns, rows);
   }

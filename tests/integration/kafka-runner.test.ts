@@ -125,6 +125,27 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('outage_ref', 'outage_kafka'));
   }, 120_000);
 
+  it('stops without committing when a write fails for good, and a restart converges exactly', async () => {
+    const { lines, messages } = traffic(44, 1200);
+    const expected = await reference('fatal_ref', lines);
+    const topic = randomName('site-events');
+    await createTopics([topic], 2);
+    await sendRaw(topic, messages);
+    const pipeline = pipelineNamed('fatal_kafka');
+    const group = randomName('g');
+    // A few inserts land (and checkpoints commit), then the store refuses for good.
+    const faulty = new FaultyStore(store);
+    faulty.fatalAfterInserts = 4;
+    const failing = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true, checkpointIntervalMs: 50 }, faulty);
+    await failing.start();
+    await expect(failing.done).rejects.toThrow(/refused \(injected, not retriable\)/);
+    // The restart (healthy store) resumes from the committed offsets and checkpoints.
+    const restarted = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
+    await restarted.start();
+    await restarted.done;
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('fatal_ref', 'fatal_kafka'));
+  }, 120_000);
+
   it('closes the sessions of a quiet partition without new traffic (idle watermark)', async () => {
     const topic = randomName('site-events');
     await createTopics([topic], 1);

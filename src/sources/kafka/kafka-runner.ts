@@ -49,8 +49,12 @@ export class KafkaRunner {
   private stopping: Promise<void> | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private resolveDone!: () => void;
-  /** Resolves when the runner stopped (signal, --until-caught-up, or stop()). */
-  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+  private rejectDone!: (error: Error) => void;
+  /** Resolves when the runner stopped (signal, --until-caught-up, or stop()); rejects when a batch failed (see `fail`). */
+  readonly done = new Promise<void>((resolve, reject) => {
+    this.resolveDone = resolve;
+    this.rejectDone = reject;
+  });
 
   constructor(private readonly deps: KafkaRunnerDeps) {
     const { options } = deps;
@@ -133,6 +137,27 @@ export class KafkaRunner {
     return this.stopping;
   }
 
+  /**
+   * A batch failed (a store write gave up after its retries, a store error
+   * retrying cannot fix): stop at once, without another checkpoint or commit.
+   * The partitions share one row writer, so any of them may have lost rows
+   * since its last checkpoint, and kafkajs would go on after the offsets this
+   * process already read; only a restart from the committed offsets and the
+   * checkpoints replays exactly what is missing. `done` rejects with the
+   * error: `journeys run` exits non-zero, for its supervisor to restart it.
+   */
+  private fail(error: Error): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const timer of this.timers) clearInterval(timer);
+      this.deps.logger.error({ err: error }, 'a batch failed: stopping without committing; a restart resumes from the last checkpoint');
+      // Not awaited inside the failing batch: stop() waits for that batch to end.
+      await this.consumer.stop().catch(() => undefined);
+      await Promise.allSettled([this.consumer.disconnect(), this.producer.disconnect(), this.admin.disconnect()]);
+      this.rejectDone(error);
+    })();
+    return this.stopping;
+  }
+
   private async onAssignment(assignment: Record<string, number[]>): Promise<void> {
     const partitions = new Set(Object.values(assignment).flat());
     // Partitions that moved away are dropped without another checkpoint: the
@@ -196,8 +221,7 @@ export class KafkaRunner {
       this.tracker.processed(batch.topic, batch.partition, batch.lastOffset());
       await this.checkpoint(stream, { force: false });
     } catch (error) {
-      // Start this partition again from its last checkpoint when the batch is re-delivered.
-      this.streams.delete(batch.partition);
+      void this.fail(error as Error);
       throw error;
     } finally {
       clearInterval(beat);

@@ -57,6 +57,20 @@ export class EventColumns {
     return this.length === 0 || event.timestampMs > this.timeAt(this.length - 1);
   }
 
+  /**
+   * Whether an event with this id hash lies within `windowMs` of
+   * `timestampMs`. Scans back from the newest event, so an in-order arrival
+   * looks at the few events of its last minutes only.
+   */
+  hasIdNear(idHash: number, timestampMs: number, windowMs: number): boolean {
+    for (let i = this.length - 1; i >= 0; i--) {
+      const time = this.numbers[2 * i]!;
+      if (time < timestampMs - windowMs) return false;
+      if (time <= timestampMs + windowMs && Math.floor(this.numbers[2 * i + 1]! / STAGE_SLOTS) === idHash) return true;
+    }
+    return false;
+  }
+
   /** Sorted insert; false (and nothing inserted) for an exact duplicate (same time and id hash). */
   insertSorted(event: SessionEvent): boolean {
     let lo = 0;

@@ -23,6 +23,13 @@ export interface Tombstone {
 
 export type AddOutcome = 'accepted' | 'duplicate' | 'late';
 
+/**
+ * How far apart two copies of one message (same id) may lie in event time:
+ * retries differ by the difference of their network delays, not by how long
+ * the sender waited, because the skew correction subtracts that.
+ */
+const RETRY_TIME_WINDOW_MS = 5 * 60_000;
+
 /** An open group as a checkpoint records it: enough to restore it from the stored events. */
 export interface OpenGroupState {
   groupKey: string;
@@ -108,6 +115,10 @@ export class Sessionizer {
       return 'accepted';
     }
     const events = group.events;
+    // A retried delivery of the same message: Segment's clock-skew correction
+    // gives it a slightly different time (a new sentAt), so the same id close
+    // by in time is the same event, whatever batch each copy came in.
+    if (events.hasIdNear(event.idHash, ts, RETRY_TIME_WINDOW_MS)) return 'duplicate';
     const last = events.length - 1;
     // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
     const lastMeta = events.metaAt(last);

@@ -94,4 +94,26 @@ describe('ingest is idempotent and order-independent', () => {
     expect(again).toMatchObject({ valid: 0, duplicates: 1 });
     expect(await resultSnapshot(store, pipeline)).toBe(reference);
   });
+
+  it('a retried Segment message (same messageId, new sentAt and receivedAt) counts once, whatever the batches', async () => {
+    const pipeline = freshPipeline();
+    // The device clock is 2 h fast; the retry went out 90 s later and took 0.4 s longer on the wire.
+    const send = (sentAt: string, receivedAt: string) =>
+      JSON.stringify({
+        type: 'track', event: 'Order Completed', messageId: 'retried-1', anonymousId: 'erin',
+        originalTimestamp: '2026-11-02T12:05:00.000Z', sentAt, receivedAt,
+      });
+    const first = send('2026-11-02T12:05:01.000Z', '2026-11-02T10:05:01.300Z');
+    const retry = send('2026-11-02T12:06:31.000Z', '2026-11-02T10:06:31.700Z');
+    // Both copies arrive on time (the stream is at 10:09), in different batches.
+    const lines = [...ALL.slice(0, 6), first, ALL[6]!, retry, ...ALL.slice(7)];
+    const summary = await ingestFiles(store, pipeline, [writeTemp('retry.ndjson', lines)], { batchSize: 1 });
+    expect(summary).toMatchObject({ read: ALL.length + 2, valid: ALL.length + 1, duplicates: 1 });
+    const [row] = await store.query<{ events: number; ts: string }>(
+      "SELECT count() AS events, any(ts) AS ts FROM events FINAL WHERE pipeline = {p:String} AND event_id = 'retried-1'",
+      { p: pipeline.name },
+    );
+    // receivedAt − (sentAt − originalTimestamp) of the first copy.
+    expect(row).toEqual({ events: 1, ts: '2026-11-02 10:05:00.300' });
+  });
 });

@@ -84,6 +84,17 @@ describe('Sessionizer', () => {
     expect(minutes).toEqual([[0, 1, 2]]);
   });
 
+  it('counts a retried message (same id, a slightly different corrected time) once, in any batch', () => {
+    const original = ev(1);
+    const retry = { ...original, timestampMs: original.timestampMs + 1_500 };
+    const { outcomes, minutes } = sessionize([[['k', ev(0)], ['k', original], ['k', ev(2)]], [['k', retry]]]);
+    expect(outcomes).toEqual(['accepted', 'accepted', 'accepted', 'duplicate']);
+    expect(minutes).toEqual([[0, 1, 2]]);
+    // The same id far apart in time is not a retry.
+    const distant = sessionize([[['k', original], ['k', { ...original, timestampMs: original.timestampMs + 10 * MIN }]]]);
+    expect(distant.outcomes).toEqual(['accepted', 'accepted']);
+  });
+
   it('keeps keys apart', () => {
     const { minutes } = sessionize([[['a', ev(0)], ['b', ev(1)], ['a', ev(2)]]]);
     expect(minutes.sort()).toEqual([[0, 2], [1]]);

@@ -58,15 +58,18 @@ export class EventColumns {
   }
 
   /**
-   * Whether an event with this id hash lies within `windowMs` of
-   * `timestampMs`. Scans back from the newest event, so an in-order arrival
+   * Whether a copy of `event` (same id hash and stage) lies within `windowMs`
+   * of its time. Scans back from the newest event, so an in-order arrival
    * looks at the few events of its last minutes only.
    */
-  hasIdNear(idHash: number, timestampMs: number, windowMs: number): boolean {
+  hasCopyNear(event: SessionEvent, windowMs: number): boolean {
+    const code = event.idHash * STAGE_SLOTS + event.stageIndex;
+    const from = event.timestampMs - windowMs;
+    const to = event.timestampMs + windowMs;
     for (let i = this.length - 1; i >= 0; i--) {
       const time = this.numbers[2 * i]!;
-      if (time < timestampMs - windowMs) return false;
-      if (time <= timestampMs + windowMs && Math.floor(this.numbers[2 * i + 1]! / STAGE_SLOTS) === idHash) return true;
+      if (time < from) return false;
+      if (time <= to && this.numbers[2 * i + 1] === code) return true;
     }
     return false;
   }

@@ -116,9 +116,10 @@ export class Sessionizer {
     }
     const events = group.events;
     // A retried delivery of the same message: Segment's clock-skew correction
-    // gives it a slightly different time (a new sentAt), so the same id close
-    // by in time is the same event, whatever batch each copy came in.
-    if (events.hasIdNear(event.idHash, ts, RETRY_TIME_WINDOW_MS)) return 'duplicate';
+    // gives it a slightly different time (a new sentAt), so the same id (and
+    // so the same stage) close by in time is the same event, whatever batch
+    // each copy came in.
+    if (events.hasCopyNear(event, RETRY_TIME_WINDOW_MS)) return 'duplicate';
     const last = events.length - 1;
     // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
     const lastMeta = events.metaAt(last);

@@ -1,6 +1,6 @@
 import { Session, drainPending } from 'chdb';
 import { resolve } from 'node:path';
-import { StoreError, type QueryParams, type RowPayload, type Store } from './store.js';
+import { StoreError, payloadBytes, type QueryParams, type RowPayload, type Store } from './store.js';
 import { acquireStoreLock } from './store-lock.js';
 import { ROW_INSERT_SETTINGS } from './rows.js';
 
@@ -80,8 +80,7 @@ export class EmbeddedStore implements Store {
     if (rows.length === 0) return;
     try {
       // Bytes go to chDB's parser as they are (no copy into the JS heap).
-      const values = typeof rows === 'string' ? Buffer.from(rows) : rows;
-      await this.session.insert({ table, values, format: 'JSONCompactEachRow', columns, settings: EMBEDDED_INSERT_SETTINGS });
+      await this.session.insert({ table, values: payloadBytes(rows), format: 'JSONCompactEachRow', columns, settings: EMBEDDED_INSERT_SETTINGS });
     } catch (error) {
       // An embedded insert fails on I/O (disk full, files busy): worth retrying.
       throw new StoreError(`insert into ${table} failed: ${(error as Error).message}`, true, { cause: error });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
-import { StoreError, type QueryParams, type RowPayload, type Store } from './store.js';
+import { StoreError, payloadBytes, type QueryParams, type RowPayload, type Store } from './store.js';
 import { parseServerUrl, type ServerAddress } from './store-url.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { describeServerError, isRetriableServerError } from './server-errors.js';
@@ -141,7 +141,7 @@ export class ServerStore implements Store {
     }
     const [first, ...rest] = columns;
     if (first === undefined) throw new StoreError(`an insert into ${table} needs columns`, false);
-    for (const part of chunkLines(typeof rows === 'string' ? Buffer.from(rows) : rows, this.options.maxRowsPerInsert)) {
+    for (const part of chunkLines(payloadBytes(rows), this.options.maxRowsPerInsert)) {
       const token = insertToken(table, columns, part);
       try {
         await withRetry(

@@ -8,6 +8,11 @@ export type QueryParams = Record<string, unknown>;
 /** Newline-terminated rows: UTF-8 bytes (the write path) or a string (small inserts). */
 export type RowPayload = Uint8Array | string;
 
+/** A payload as bytes (a string is encoded; bytes are passed as they are). */
+export function payloadBytes(rows: RowPayload): Uint8Array {
+  return typeof rows === 'string' ? Buffer.from(rows) : rows;
+}
+
 export interface Store {
   /** A human description, e.g. `embedded:./.journeys (database journeys)`. */
   readonly description: string;

@@ -62,13 +62,22 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     return arrivalIndependentResults(store, pipeline);
   }
 
-  it('two consumers in one group, with a rebalance in the middle, give the same results', async () => {
-    const { lines, messages } = traffic(21, 2500);
-    const expected = await reference('rebalance_ref', lines);
+  /**
+   * Generated traffic sent to a fresh topic, the pipeline a Kafka run of it
+   * writes under (`<name>_kafka`), and what a file ingest of the same lines
+   * gives under that name.
+   */
+  async function scenario(name: string, seed: number, visitorsPerDay: number, partitions: number) {
+    const { lines, messages } = traffic(seed, visitorsPerDay);
+    const expected = (await reference(`${name}_ref`, lines)).replaceAll(`${name}_ref`, `${name}_kafka`);
     const topic = randomName('site-events');
-    await createTopics([topic], 4);
+    await createTopics([topic], partitions);
     await sendRaw(topic, messages);
-    const pipeline = pipelineNamed('rebalance_kafka');
+    return { expected, topic, pipeline: pipelineNamed(`${name}_kafka`) };
+  }
+
+  it('two consumers in one group, with a rebalance in the middle, give the same results', async () => {
+    const { expected, topic, pipeline } = await scenario('rebalance', 21, 2500, 4);
     const group = randomName('g');
     const first = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
     await first.start();
@@ -76,7 +85,7 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     const second = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
     await second.start();
     await Promise.all([first.done, second.done]);
-    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('rebalance_ref', 'rebalance_kafka'));
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected);
   }, 120_000);
 
   it('sends malformed messages to the dead-letter topic and table, and the partition keeps flowing', async () => {
@@ -106,32 +115,22 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
   }, 120_000);
 
   it('survives a store outage: inserts are retried and nothing is lost', async () => {
-    const { lines, messages } = traffic(33, 1200);
-    const expected = await reference('outage_ref', lines);
-    const topic = randomName('site-events');
-    await createTopics([topic], 2);
+    const { expected, topic, pipeline } = await scenario('outage', 33, 1200, 2);
     const faulty = new FaultyStore(store);
     faulty.down = true;
     const metrics = new MetricsRegistry();
-    const pipeline = pipelineNamed('outage_kafka');
     const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true }, faulty, metrics);
-    await sendRaw(topic, messages);
     await consumer.start();
     await sleep(4_000);
     expect(faulty.failedInserts).toBeGreaterThan(0);
     faulty.down = false;
     await consumer.done;
     expect(metrics.render()).toMatch(/journeys_store_write_retries_total\{table="events"\} \d+/);
-    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('outage_ref', 'outage_kafka'));
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected);
   }, 120_000);
 
   it('stops without committing when a write fails for good, and a restart converges exactly', async () => {
-    const { lines, messages } = traffic(44, 1200);
-    const expected = await reference('fatal_ref', lines);
-    const topic = randomName('site-events');
-    await createTopics([topic], 2);
-    await sendRaw(topic, messages);
-    const pipeline = pipelineNamed('fatal_kafka');
+    const { expected, topic, pipeline } = await scenario('fatal', 44, 1200, 2);
     const group = randomName('g');
     // A few inserts land (and checkpoints commit), then the store refuses for good.
     const faulty = new FaultyStore(store);
@@ -143,7 +142,7 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     const restarted = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true });
     await restarted.start();
     await restarted.done;
-    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected.replaceAll('fatal_ref', 'fatal_kafka'));
+    expect(await arrivalIndependentResults(store, pipeline)).toBe(expected);
   }, 120_000);
 
   it('closes the sessions of a quiet partition without new traffic (idle watermark)', async () => {

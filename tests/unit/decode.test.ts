@@ -30,7 +30,12 @@ describe('decoding JSON records', () => {
     { name: 'more than a day ahead of receipt', raw: line({ ...valid, timestamp: '2026-11-03T12:00:01Z' }), reason: /ahead of its receipt/ },
     { name: 'no identity', raw: line({ ...valid, anonymousId: undefined }), reason: /no identity/ },
     { name: 'anonymousId an object', raw: line({ ...valid, anonymousId: { id: 1 } }), reason: /anonymousId/ },
-    { name: 'an id over 256 characters', raw: line({ ...valid, messageId: 'x'.repeat(257) }), reason: /messageId/ },
+    { name: 'an id over 256 characters', raw: line({ ...valid, messageId: 'x'.repeat(257) }), reason: /messageId: longer than 256 characters/ },
+    { name: 'an empty messageId', raw: line({ ...valid, messageId: '' }), reason: /messageId: must not be empty/ },
+    { name: 'a userId over 256 characters', raw: line({ ...valid, userId: 'u'.repeat(257) }), reason: /userId: longer than 256/ },
+    { name: 'a time text over 64 characters', raw: line({ ...valid, sentAt: `2026-11-02T11:00:00.000Z${' '.repeat(41)}` }), reason: /sentAt: longer than 64/ },
+    { name: 'an event name over 512 characters', raw: line({ ...valid, event: 'e'.repeat(513) }), reason: /event: longer than 512/ },
+    { name: 'a page name over 512 characters', raw: line({ ...valid, type: 'page', event: undefined, name: 'n'.repeat(513) }), reason: /name: longer than 512/ },
     { name: 'a track call without event', raw: line({ ...valid, event: undefined }), reason: /event name/ },
     { name: 'CRM envelope of unknown kind', raw: line({ source: 'crm', id: 'c', kind: 'tweet', occurredAt: '2026-11-02T10:00:00Z', contactId: 'c1' }), reason: /kind/ },
     {
@@ -49,6 +54,12 @@ describe('decoding JSON records', () => {
     const small = createJsonRecordDecoder({ ...DEFAULT_LIMITS, maxRecordBytes: 100 });
     const result = small(line({ ...valid, properties: { note: 'é'.repeat(60) } }), ctx);
     expect(result).toMatchObject({ kind: 'dead', reason: 'record is larger than 100 bytes' });
+  });
+
+  it('accepts ids of exactly the limit, and a page call with an empty name', () => {
+    const result = decode(line({ ...valid, messageId: 'x'.repeat(256), anonymousId: 'a'.repeat(256) }), ctx);
+    expect(result.kind === 'ok' && result.value.eventId).toBe('x'.repeat(256));
+    expect(decode(line({ ...valid, type: 'page', event: undefined, name: '' }), ctx).kind).toBe('ok');
   });
 
   it('applies Segment clock-skew correction: receivedAt − (sentAt − originalTimestamp)', () => {

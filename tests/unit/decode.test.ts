@@ -62,6 +62,20 @@ describe('decoding JSON records', () => {
     expect(decode(line({ ...valid, type: 'page', event: undefined, name: '' }), ctx).kind).toBe('ok');
   });
 
+  it('keeps an event whose unused fields have unexpected types (nothing reads them)', () => {
+    const odd = { ...valid, previousId: 7, traits: 'vip', context: { page: { path: '/p', title: 42, search: null }, traits: 'x', device: 'phone', library: 1 } };
+    const result = decode(line(odd), ctx);
+    expect(result.kind).toBe('ok');
+    if (result.kind === 'ok') expect(result.value.pagePath).toBe('/p');
+  });
+
+  it('still dead-letters a wrong type in a field the pipeline reads', () => {
+    for (const context of [{ page: { referrer: 5 } }, { campaign: { medium: ['cpc'] } }, { location: { country: 49 } }, { userAgent: {} }, { page: 'home' }]) {
+      const result = decode(line({ ...valid, context }), ctx);
+      expect(result.kind, JSON.stringify(context)).toBe('dead');
+    }
+  });
+
   it('applies Segment clock-skew correction: receivedAt − (sentAt − originalTimestamp)', () => {
     // The device clock is 10 minutes fast: both originalTimestamp and sentAt carry the error.
     const result = decode(

@@ -44,8 +44,15 @@ export const SESSION_COLUMNS = [
   'browser', 'os', 'country', 'segment',
 ] as const satisfies ReadonlyArray<keyof SessionRecord>;
 
-export function sessionRowLine(record: SessionRecord): string {
-  return JSON.stringify(SESSION_COLUMNS.map((column) => record[column]));
+/** In SESSION_COLUMNS order (a test checks it): an array literal, because looking fields up by column name cost ~20% of a row. */
+export function sessionRowLine(r: SessionRecord): string {
+  return JSON.stringify([
+    r.pipeline, r.stream, r.key, r.session_id, r.version, r.is_deleted, r.is_open, r.source_session_id, r.start, r.end,
+    r.event_count, r.path_stages, r.path_times, r.ordered_level, r.ordered_reached, r.furthest_level,
+    r.furthest_reached, r.furthest_stage, r.exit_stage, r.entry_channel, r.entry_campaign, r.entry_touchpoint,
+    r.exit_touchpoint, r.converted, r.abandonment_rules, r.abandonment_outcomes, r.abandonment_started, r.device,
+    r.browser, r.os, r.country, r.segment,
+  ]);
 }
 
 export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw'] as const;

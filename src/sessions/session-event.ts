@@ -26,7 +26,18 @@ export interface SessionEvent {
 }
 
 const META_POOL_LIMIT = 50_000;
-const metaPool = new Map<string, EventMeta>();
+/** Metas by a hash of their fields; an entry that collides is simply replaced (the pool only saves memory). */
+const metaPool = new Map<number, EventMeta>();
+
+/** A 32-bit FNV-1a hash of the fields, NUL-separated: no key string to build (building one was ~2/3 of interning). */
+function metaHash(meta: EventMeta): number {
+  let hash = 0x811c9dc5;
+  for (const text of [meta.channel, meta.campaign, meta.device, meta.browser, meta.os, meta.country, meta.segment, meta.sourceSessionId]) {
+    for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16_777_619);
+    hash = Math.imul(hash, 16_777_619);
+  }
+  return hash >>> 0;
+}
 
 /**
  * One shared copy of each distinct meta: visitors repeat a few thousand
@@ -34,11 +45,11 @@ const metaPool = new Map<string, EventMeta>();
  * carry its own copy of them.
  */
 export function internMeta(meta: EventMeta): EventMeta {
-  const poolKey = `${meta.channel}\u0000${meta.campaign}\u0000${meta.device}\u0000${meta.browser}\u0000${meta.os}\u0000${meta.country}\u0000${meta.segment}\u0000${meta.sourceSessionId}`;
-  const pooled = metaPool.get(poolKey);
-  if (pooled) return pooled;
+  const hash = metaHash(meta);
+  const pooled = metaPool.get(hash);
+  if (pooled && sameMeta(pooled, meta)) return pooled;
   if (metaPool.size >= META_POOL_LIMIT) metaPool.clear();
-  metaPool.set(poolKey, meta);
+  metaPool.set(hash, meta);
   return meta;
 }
 

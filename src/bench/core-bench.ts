@@ -1,4 +1,4 @@
-import { batches, readNdjson } from '../sources/file-source.js';
+import { ndjsonBatches } from '../sources/file-source.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { buildSessionRecord } from '../sessions/session-record.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
@@ -18,7 +18,7 @@ export async function benchCore(pipeline: CompiledPipeline, input: string): Prom
   let events = 0;
   let sessions = 0;
   let nanoseconds = 0n;
-  for await (const batch of batches(readNdjson(input), RECORDS_PER_CHUNK)) {
+  for await (const batch of ndjsonBatches(input, RECORDS_PER_CHUNK)) {
     const started = process.hrtime.bigint();
     sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
     const context = pipeline.recordContext('bench', sessionizer.watermarkMs);

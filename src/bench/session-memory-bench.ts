@@ -1,4 +1,4 @@
-import { batches, readNdjson } from '../sources/file-source.js';
+import { ndjsonBatches } from '../sources/file-source.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
 import { decodeRecords } from '../pipeline/decode-records.js';
@@ -22,7 +22,7 @@ export async function benchSessionMemory(pipeline: CompiledPipeline, input: stri
   const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
   let events = 0;
   const before = settledHeap();
-  for await (const batch of batches(readNdjson(input), 10_000)) {
+  for await (const batch of ndjsonBatches(input, 10_000)) {
     sessionizeDecoded(sessionizer, batch, decodeRecords(pipeline, batch, ctx), ctx.receivedAtMs);
     events += batch.length;
     if (events >= maxEvents) break;

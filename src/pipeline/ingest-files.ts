@@ -1,5 +1,5 @@
 import type { Store } from '../stores/store.js';
-import { batches, formatOf, readCsv, readNdjson, type FileFormat } from '../sources/file-source.js';
+import { batches, formatOf, ndjsonBatches, readCsv, type FileFormat } from '../sources/file-source.js';
 import type { InputLimits } from '../events/limits.js';
 import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
@@ -30,9 +30,10 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   let read = 0;
   for (const input of inputs) {
     const format = options.format ?? formatOf(input);
-    const records: AsyncIterable<RawRecord> =
-      format === 'csv' ? readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }) : readNdjson(input);
-    for await (const batch of batches(records, options.batchSize ?? RECORDS_PER_CHUNK)) {
+    const size = options.batchSize ?? RECORDS_PER_CHUNK;
+    const records: AsyncIterable<RawRecord[]> =
+      format === 'csv' ? batches(readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }), size) : ndjsonBatches(input, size);
+    for await (const batch of records) {
       await processor.process(batch);
       read += batch.length;
       options.onProgress?.(read);

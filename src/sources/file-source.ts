@@ -31,17 +31,21 @@ function lineText(bytes: Buffer, start: number, end: number): string {
 }
 
 /**
- * The lines of a byte stream (LF or CRLF), read with backpressure: the stream
- * is read only as fast as lines are taken. (readline's async iterator reads
- * ahead and queues lines, which then outlive young-generation collections.)
- * Each line is decoded on its own, straight from the chunk; only a line that
- * spans chunks is copied. 0x0a never occurs inside a multi-byte UTF-8
- * character, so splitting bytes is safe.
+ * The lines of a byte stream (LF or CRLF), one array per chunk read, with
+ * backpressure: the stream is read only as fast as lines are taken.
+ * (readline's async iterator reads ahead and queues lines, which then outlive
+ * young-generation collections.) Each line is decoded on its own, straight
+ * from the chunk; only a line that spans chunks is copied. 0x0a never occurs
+ * inside a multi-byte UTF-8 character, so splitting bytes is safe. Handing
+ * over a chunk's lines at once, not line by line, saves two async-generator
+ * steps per line: reading the 1M-line benchmark file into 100-record batches
+ * took 0.65 s line by line, 0.40 s this way.
  */
-export async function* lines(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* lineChunks(input: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
   let rest: Buffer | undefined;
   for await (const piece of input) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+    const found: string[] = [];
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
     if (rest) {
@@ -50,28 +54,61 @@ export async function* lines(input: AsyncIterable<Buffer | string>): AsyncGenera
         continue;
       }
       const spanning = Buffer.concat([rest, chunk.subarray(0, end)]);
-      yield lineText(spanning, 0, spanning.length);
+      found.push(lineText(spanning, 0, spanning.length));
       rest = undefined;
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
     for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      yield lineText(chunk, start, end);
+      found.push(lineText(chunk, start, end));
       start = end + 1;
     }
     if (start < chunk.length) rest = chunk.subarray(start);
+    if (found.length > 0) yield found;
   }
-  if (rest) yield lineText(rest, 0, rest.length);
+  if (rest) yield [lineText(rest, 0, rest.length)];
 }
 
-/** NDJSON records, one per non-blank line, with file:line origins. */
-export async function* readNdjson(path: string, input: Readable = open(path)): AsyncGenerator<RawRecord> {
-  let line = 0;
-  for await (const text of lines(input)) {
-    line++;
-    if (text.trim() === '') continue;
-    yield { raw: text, origin: originOf(path, line) };
+/** Collects items into arrays of `size` (the last one may be shorter). */
+class BatchCollector<T> {
+  private batch: T[] = [];
+
+  constructor(private readonly size: number) {}
+
+  /** Adds an item; returns the batch it completed, if any. */
+  add(item: T): T[] | undefined {
+    this.batch.push(item);
+    if (this.batch.length < this.size) return undefined;
+    const full = this.batch;
+    this.batch = [];
+    return full;
   }
+
+  /** The unfinished batch, if it holds anything. */
+  rest(): T[] | undefined {
+    return this.batch.length > 0 ? this.batch : undefined;
+  }
+}
+
+/** NDJSON records, one per non-blank line, with file:line origins, in batches of `size`. */
+export async function* ndjsonBatches(path: string, size: number, input: Readable = open(path)): AsyncGenerator<RawRecord[]> {
+  const collector = new BatchCollector<RawRecord>(size);
+  let line = 0;
+  for await (const texts of lineChunks(input)) {
+    for (const text of texts) {
+      line++;
+      if (text.trim() === '') continue;
+      const full = collector.add({ raw: text, origin: originOf(path, line) });
+      if (full) yield full;
+    }
+  }
+  const rest = collector.rest();
+  if (rest) yield rest;
+}
+
+/** NDJSON records one by one (see ndjsonBatches). */
+export async function* readNdjson(path: string, input: Readable = open(path)): AsyncGenerator<RawRecord> {
+  for await (const batch of ndjsonBatches(path, 1_000, input)) yield* batch;
 }
 
 /**
@@ -103,13 +140,11 @@ export async function* readCsv(path: string, options: { delimiter: string }, inp
 
 /** Groups a record stream into batches of at most `size`. */
 export async function* batches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
+  const collector = new BatchCollector<T>(size);
   for await (const record of records) {
-    batch.push(record);
-    if (batch.length >= size) {
-      yield batch;
-      batch = [];
-    }
+    const full = collector.add(record);
+    if (full) yield full;
   }
-  if (batch.length > 0) yield batch;
+  const rest = collector.rest();
+  if (rest) yield rest;
 }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { lines } from '../../src/sources/file-source.js';
+import { lineChunks } from '../../src/sources/file-source.js';
 
 async function collect(chunks: Buffer[]): Promise<string[]> {
   async function* stream() {
     yield* chunks;
   }
   const out: string[] = [];
-  for await (const line of lines(stream())) out.push(line);
+  for await (const found of lineChunks(stream())) {
+    expect(found.length).toBeGreaterThan(0);
+    out.push(...found);
+  }
   return out;
 }
 
@@ -29,5 +32,22 @@ describe('lines of a byte stream', () => {
     expect(await collect([Buffer.from('x\n')])).toEqual(['x']);
     expect(await collect([])).toEqual([]);
     expect(await collect([Buffer.alloc(0), Buffer.from('a\nb'), Buffer.alloc(0)])).toEqual(['a', 'b']);
+  });
+});
+
+describe('NDJSON batches', () => {
+  it('skips blank lines, keeps file:line origins and cuts batches of the given size', async () => {
+    const { ndjsonBatches } = await import('../../src/sources/file-source.js');
+    const { Readable } = await import('node:stream');
+    const text = '{"n":1}\n\n{"n":2}\r\n   \n{"n":3}\n{"n":4}';
+    const input = Readable.from([Buffer.from(text.slice(0, 9)), Buffer.from(text.slice(9))]);
+    const got: Array<Array<[string, number]>> = [];
+    for await (const batch of ndjsonBatches('events.ndjson', 3, input)) {
+      got.push(batch.map((record) => [record.raw, record.origin.kind === 'file' ? record.origin.line : -1]));
+    }
+    expect(got).toEqual([
+      [['{"n":1}', 1], ['{"n":2}', 3], ['{"n":3}', 5]],
+      [['{"n":4}', 6]],
+    ]);
   });
 });

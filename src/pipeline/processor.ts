@@ -1,5 +1,5 @@
 import type { Store } from '../stores/store.js';
-import { deadLetterRowLine, eventRowLine, sessionRowLine } from '../stores/rows.js';
+import { deadLetterRow, eventRow, sessionRow } from '../stores/rows.js';
 import { RowBatcher } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone } from '../sessions/session-record.js';
@@ -130,11 +130,9 @@ export class JourneyProcessor {
       this.summary.duplicates += duplicates;
       this.summary.dead_lettered += deadLetters.length;
       this.summary.valid += accepted.length;
-      for (const event of accepted) this.rows.add('events', eventRowLine(this.where, event.classified));
-      for (const letter of deadLetters) {
-        this.rows.add('dead_letters', deadLetterRowLine(pipeline.name, letter));
-        deadLettersOfBatch.push(letter);
-      }
+      this.rows.addRows('events', accepted.map((event) => eventRow(this.where, event.classified)));
+      this.rows.addRows('dead_letters', deadLetters.map((letter) => deadLetterRow(pipeline.name, letter)));
+      deadLettersOfBatch.push(...deadLetters);
       for (const event of late) {
         if (this.pendingLate.has(event.eventId)) this.summary.duplicates++;
         else this.pendingLate.set(event.eventId, event);
@@ -170,16 +168,18 @@ export class JourneyProcessor {
     const keys = [...new Set(late.map((event) => event.key))];
     const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((event) => event.eventId));
     const lateTimesByKey = new Map<string, number[]>();
+    const newRows: unknown[][] = [];
     for (const event of late) {
       if (stored.has(event.eventId)) this.summary.duplicates++;
       else {
-        this.rows.add('events', eventRowLine(this.where, event.classified));
+        newRows.push(eventRow(this.where, event.classified));
         this.summary.valid++;
       }
       const times = lateTimesByKey.get(event.key) ?? [];
       times.push(event.timestampMs);
       lateTimesByKey.set(event.key, times);
     }
+    this.rows.addRows('events', newRows);
     // The repair reads the stored events, these late ones included.
     await this.rows.flush();
     const repaired = await repairKeys(store, pipeline, this.options.stream, this.sessionizer, lateTimesByKey);
@@ -285,16 +285,18 @@ export class JourneyProcessor {
   private writeSessions(snapshots: readonly SessionSnapshot[], tombstones: readonly Tombstone[]): void {
     const { pipeline } = this.options;
     const context = pipeline.recordContext(this.options.stream, this.sessionizer.watermarkMs);
+    const rows: unknown[][] = [];
     for (const snapshot of snapshots) {
       const record = buildSessionRecord(snapshot, context);
       this.sessionIds.add(record.session_id);
       for (const day of daysTouched(record.start, record.end)) this.dirtyDays.add(day);
-      this.rows.add('sessions', sessionRowLine(record));
+      rows.push(sessionRow(record));
     }
     for (const tombstone of tombstones) {
       this.sessionIds.delete(tombstone.sessionId);
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
-      this.rows.add('sessions', sessionRowLine(buildTombstone(tombstone, this.where)));
+      rows.push(sessionRow(buildTombstone(tombstone, this.where)));
     }
+    this.rows.addRows('sessions', rows);
   }
 }

@@ -40,9 +40,9 @@ export class RowBatcher {
     private readonly options: { rowsPerInsert?: number; retry?: WriteRetryOptions } = {},
   ) {}
 
-  /** Adds one row line of `table` (encoded at once: see RowBuffer). */
-  add(table: WrittenTable, line: string): void {
-    this.pending[table].push(line);
+  /** Adds rows of `table`, each an array of its column values (encoded at once: see RowBuffer). */
+  addRows(table: WrittenTable, rows: readonly unknown[][]): void {
+    this.pending[table].pushRows(rows);
   }
 
   /** Ships when enough rows are waiting; resolves once the previous insert is done. */

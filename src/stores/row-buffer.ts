@@ -1,10 +1,17 @@
 /**
- * Row lines encoded to UTF-8 as they are made, outside the JS heap, until a
- * large insert takes them. Kept as strings, every row waiting for its
+ * Rows encoded to UTF-8 (JSONCompactEachRow) as they are made, outside the JS
+ * heap, until a large insert takes them. Kept as strings, every row waiting for its
  * 100k-row insert survived two young-generation collections and was copied
  * into the old generation, and then joined and encoded once more: measured
  * on the benchmark, that was most of the garbage collector's work.
  */
+/**
+ * Rows per line at most: bounds the text one JSON.stringify builds (a
+ * checkpoint can hand over every open session at once), and the rows in a
+ * line, which the server store's insert parts count by lines.
+ */
+export const MAX_ROWS_PER_LINE = 1_000;
+
 export class RowBuffer {
   private bytes: Buffer;
   private used = 0;
@@ -20,14 +27,31 @@ export class RowBuffer {
     return this.rows;
   }
 
-  /** Appends one row line (no newline in it: rows escape theirs). */
-  push(line: string): void {
-    // A UTF-16 unit takes at most 3 UTF-8 bytes; plus the newline.
-    const needed = this.used + line.length * 3 + 1;
+  /**
+   * Appends rows (arrays of column values) as one line of JSONCompactEachRow:
+   * `[a,b],[c,d]`. ClickHouse reads a comma between rows as it reads a
+   * newline, and one JSON.stringify of a chunk's rows, written at once, costs
+   * ~0.65 µs a row less than a string per row: each of those is a tree of
+   * pieces that must be flattened before it is encoded. (The line holds as
+   * many rows as the caller passes; no newline can occur inside: JSON escapes it.)
+   */
+  pushRows(rows: readonly unknown[][]): void {
+    if (rows.length <= MAX_ROWS_PER_LINE) this.pushLine(rows);
+    else for (let from = 0; from < rows.length; from += MAX_ROWS_PER_LINE) this.pushLine(rows.slice(from, from + MAX_ROWS_PER_LINE));
+  }
+
+  private pushLine(rows: readonly unknown[][]): void {
+    if (rows.length === 0) return;
+    const text = JSON.stringify(rows);
+    // A UTF-16 unit takes at most 3 UTF-8 bytes.
+    const needed = this.used + text.length * 3;
     if (needed > this.bytes.length) this.grow(needed);
-    this.used += this.bytes.write(line, this.used, 'utf8');
-    this.bytes[this.used++] = 0x0a;
-    this.rows++;
+    const start = this.used;
+    this.used += this.bytes.write(text, start, 'utf8');
+    // The outer brackets become a space before the first row and the newline after the last.
+    this.bytes[start] = 0x20;
+    this.bytes[this.used - 1] = 0x0a;
+    this.rows += rows.length;
   }
 
   /**

@@ -12,7 +12,8 @@ export const ROW_INSERT_SETTINGS = { input_format_json_read_objects_as_strings: 
 /**
  * Rows are written as JSONCompactEachRow: one JSON array per row in a fixed
  * column order. Arrays skip the per-row key names of JSONEachRow, which makes
- * serialisation (the costliest JS step of the write path) markedly cheaper.
+ * serialisation (the costliest JS step of the write path) markedly cheaper;
+ * RowBuffer.pushRows serialises a whole chunk of rows with one call.
  */
 export const EVENT_COLUMNS = [
   'pipeline', 'stream', 'key', 'ts', 'event_id', 'received_at', 'source', 'type', 'name', 'stage_index', 'stage',
@@ -21,10 +22,11 @@ export const EVENT_COLUMNS = [
   'email_hash', 'source_session_id', 'nps', 'csat', 'properties',
 ] as const;
 
-export function eventRowLine(where: { pipeline: string; stream: string; stageNames: readonly string[] }, c: ClassifiedEvent): string {
+/** One events row: its values in EVENT_COLUMNS order. */
+export function eventRow(where: { pipeline: string; stream: string; stageNames: readonly string[] }, c: ClassifiedEvent): unknown[] {
   const e = c.event;
   const stageNames = where.stageNames;
-  return JSON.stringify([
+  return [
     where.pipeline, where.stream, e.key, e.timestampMs, e.eventId, e.receivedAtMs, e.source, e.type, e.name, c.stageIndex,
     c.stageIndex > 0 ? stageNames[c.stageIndex - 1] : '', c.channel, c.touchpoint, e.campaign.source,
     e.campaign.medium, e.campaign.name, e.pagePath, e.referrer, c.device, c.browser, c.os, e.country, e.locale,
@@ -33,7 +35,7 @@ export function eventRowLine(where: { pipeline: string; stream: string; stageNam
     // input_format_json_read_objects_as_strings, so the String column gets
     // exactly JSON.stringify(properties), without a second escaping pass.
     e.properties,
-  ]);
+  ];
 }
 
 export const SESSION_COLUMNS = [
@@ -44,25 +46,30 @@ export const SESSION_COLUMNS = [
   'browser', 'os', 'country', 'segment',
 ] as const satisfies ReadonlyArray<keyof SessionRecord>;
 
-/** In SESSION_COLUMNS order (a test checks it): an array literal, because looking fields up by column name cost ~20% of a row. */
-export function sessionRowLine(r: SessionRecord): string {
-  return JSON.stringify([
+/** One sessions row in SESSION_COLUMNS order (a test checks it): an array literal, because looking fields up by column name cost ~20% of a row. */
+export function sessionRow(r: SessionRecord): unknown[] {
+  return [
     r.pipeline, r.stream, r.key, r.session_id, r.version, r.is_deleted, r.is_open, r.source_session_id, r.start, r.end,
     r.event_count, r.path_stages, r.path_times, r.ordered_level, r.ordered_reached, r.furthest_level,
     r.furthest_reached, r.furthest_stage, r.exit_stage, r.entry_channel, r.entry_campaign, r.entry_touchpoint,
     r.exit_touchpoint, r.converted, r.abandonment_rules, r.abandonment_outcomes, r.abandonment_started, r.device,
     r.browser, r.os, r.country, r.segment,
-  ]);
+  ];
+}
+
+export function sessionRowLine(record: SessionRecord): string {
+  return JSON.stringify(sessionRow(record));
 }
 
 export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw'] as const;
 
-export function deadLetterRowLine(pipeline: string, letter: DeadLetter): string {
+/** One dead_letters row in DEAD_LETTER_COLUMNS order. */
+export function deadLetterRow(pipeline: string, letter: DeadLetter): unknown[] {
   const origin = describeOrigin(letter.origin);
-  return JSON.stringify([
+  return [
     pipeline, stableId(origin, letter.raw), letter.receivedAtMs, letter.origin.kind, origin, letter.step,
     letter.reason, JSON.stringify(letter.issues), letter.raw,
-  ]);
+  ];
 }
 
 /** Joins row lines into one insert payload. */

@@ -20,8 +20,12 @@ export interface ServerStoreOptions {
   /** Cluster to create the database on (`ON CLUSTER`), with createDatabase. */
   cluster?: string | undefined;
   retry?: RetryPolicy;
-  /** Rows per INSERT request: payloads above this are split (each part its own dedup token). */
-  maxRowsPerInsert?: number;
+  /**
+   * Lines per INSERT request: payloads above this are split (each part its own
+   * dedup token). A line holds one chunk of rows (at most MAX_ROWS_PER_LINE):
+   * the default of 1,000 lines takes a whole 100k-row payload of the pipeline.
+   */
+  maxLinesPerInsert?: number;
   /** One request's time limit: rollup rebuilds and raw funnels can take minutes on big tables. */
   requestTimeoutMs?: number;
   /** Told about each retry (e.g. to log it). */
@@ -38,7 +42,7 @@ const READ_SETTINGS: ClickHouseSettings = { output_format_json_quote_64bit_integ
 /**
  * ClickHouse over HTTP (@clickhouse/client), with the same contract as the
  * embedded store. Values travel only as query parameters or insert bodies.
- * Inserts are split into parts of at most `maxRowsPerInsert` rows, each sent
+ * Inserts are split into parts of at most `maxLinesPerInsert` lines, each sent
  * with an `insert_deduplication_token` hashed from its table, columns and
  * bytes and retried with exponential backoff: a retry of a part the server
  * already wrote (a lost answer) is dropped by the server, never doubled.
@@ -51,7 +55,7 @@ export class ServerStore implements Store {
     private readonly client: ClickHouseClient,
     private readonly address: ServerAddress,
     private readonly database: string,
-    private readonly options: { retry: RetryPolicy; maxRowsPerInsert: number; onRetry: ((message: string) => void) | undefined },
+    private readonly options: { retry: RetryPolicy; maxLinesPerInsert: number; onRetry: ((message: string) => void) | undefined },
     readonly description: string,
   ) {}
 
@@ -107,7 +111,7 @@ export class ServerStore implements Store {
       client,
       address,
       options.database,
-      { retry, maxRowsPerInsert: options.maxRowsPerInsert ?? 100_000, onRetry: options.onRetry },
+      { retry, maxLinesPerInsert: options.maxLinesPerInsert ?? 1_000, onRetry: options.onRetry },
       `${address.display} (database ${options.database})`,
     );
   }
@@ -141,7 +145,7 @@ export class ServerStore implements Store {
     }
     const [first, ...rest] = columns;
     if (first === undefined) throw new StoreError(`an insert into ${table} needs columns`, false);
-    for (const part of chunkLines(payloadBytes(rows), this.options.maxRowsPerInsert)) {
+    for (const part of chunkLines(payloadBytes(rows), this.options.maxLinesPerInsert)) {
       const token = insertToken(table, columns, part);
       try {
         await withRetry(

@@ -11,6 +11,7 @@ import { ServerStore, insertToken } from '../../src/stores/server-store.js';
 import { StoreError, type Store } from '../../src/stores/store.js';
 import { migrate } from '../../src/stores/migrate.js';
 import { backoffDelayMs, withRetry } from '../../src/stores/retry.js';
+import { RowBuffer } from '../../src/stores/row-buffer.js';
 import { chunkLines } from '../../src/stores/insert-chunks.js';
 import { EVENT_COLUMNS } from '../../src/stores/rows.js';
 import { loadDefinition } from '../../src/journey/load-definition.js';
@@ -150,6 +151,23 @@ function conformance(kind: string, open: () => Promise<{ store: Store; cleanup: 
     expect(row).toEqual({ properties: JSON.stringify(properties), price: 19.99 });
   });
 
+  it('reads several rows in one line, as the pipeline writes them (RowBuffer.pushRows)', async () => {
+    const row = (key: string, i: number, properties: object = {}) => JSON.parse(eventLine(key, `c${i}`, Date.UTC(2026, 10, 5, 0, 0, i), `chunk ${i}`, properties)) as unknown[];
+    const buffer = new RowBuffer();
+    buffer.pushRows([row('chunk-a', 0, { s: 'a,b],[c' }), row('chunk-a', 1), row('chunk-b', 2)]);
+    buffer.pushRows([row('chunk-b', 3, { n: [1, 2] })]);
+    await store.insertCompactRows('events', EVENT_COLUMNS, buffer.take());
+    const rows = await store.query<{ key: string; name: string; properties: string }>(
+      "SELECT key, name, properties FROM events FINAL WHERE pipeline = 'conf' AND startsWith(key, 'chunk-') ORDER BY name",
+    );
+    expect(rows).toEqual([
+      { key: 'chunk-a', name: 'chunk 0', properties: '{"s":"a,b],[c"}' },
+      { key: 'chunk-a', name: 'chunk 1', properties: '{}' },
+      { key: 'chunk-b', name: 'chunk 2', properties: '{}' },
+      { key: 'chunk-b', name: 'chunk 3', properties: '{"n":[1,2]}' },
+    ]);
+  });
+
   it('writes large payloads completely', async () => {
     const lines = Array.from({ length: 2_500 }, (_, i) => eventLine(`big${i % 50}`, `b${i}`, Date.UTC(2026, 10, 3, 0, 0, i), 'x')).join('\n') + '\n';
     await store.insertCompactRows('events', EVENT_COLUMNS, lines);
@@ -203,7 +221,7 @@ describe('cluster DDL (--cluster) on the real parser', () => {
 
 describe.skipIf(!server.url)(`store conformance: ClickHouse server (${server.reason})`, () => {
   conformance('server', async () => {
-    const store = await ServerStore.open({ url: server.url!, database: database(), createDatabase: true, maxRowsPerInsert: 1_000 });
+    const store = await ServerStore.open({ url: server.url!, database: database(), createDatabase: true, maxLinesPerInsert: 1_000 });
     await migrate(store);
     return { store, cleanup: () => store.close() };
   });
@@ -303,8 +321,8 @@ describe('insert retries and batching', () => {
     expect(backoffDelayMs(policy, 3, () => 0)).toBe(0);
   });
 
-  it('splits payloads on row boundaries and keys each part by its bytes', () => {
-    const parts = (payload: string, maxRows: number) => [...chunkLines(Buffer.from(payload), maxRows)].map((part) => Buffer.from(part).toString());
+  it('splits payloads on line boundaries and keys each part by its bytes', () => {
+    const parts = (payload: string, maxLines: number) => [...chunkLines(Buffer.from(payload), maxLines)].map((part) => Buffer.from(part).toString());
     expect(parts('a\nb\nc\nd\ne\n', 2)).toEqual(['a\nb\n', 'c\nd\n', 'e\n']);
     expect(parts('a\nb', 5)).toEqual(['a\nb\n']);
     // A multi-byte character never splits: only 0x0a ends a row.

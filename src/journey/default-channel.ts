@@ -22,7 +22,9 @@ const HOST = /^[a-z][a-z0-9+.-]*:\/\/([^/:?#]+)/i;
 
 function hostOf(url: string): string {
   const match = HOST.exec(url);
-  return match ? match[1]!.toLowerCase().replace(/^www\./, '') : '';
+  if (!match) return '';
+  const host = match[1]!.toLowerCase();
+  return host.startsWith('www.') ? host.slice(4) : host;
 }
 
 function byMedium(medium: string, source: string): string | undefined {

@@ -151,6 +151,10 @@ describe('event time parsing', async () => {
     ['2024-02-29T00:00:00.000Z', Date.UTC(2024, 1, 29)],
     ['2026-13-01T00:00:00.000Z', undefined],
     ['2026-11-0xT10:00:00.000Z', undefined],
+    ['2x26-11-02T10:00:00.000Z', undefined],
+    ['2026-11-02T10:00:00.1x3Z', undefined],
+    ['2026-11-02T10:00:00.12xZ', undefined],
+    ['2026-11-02T1 :00:00.000Z', undefined],
     ['yesterday', undefined],
   ])('%s', (text, expected) => {
     expect(parseIsoMs(text)).toBe(expected);

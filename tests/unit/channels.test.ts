@@ -16,6 +16,9 @@ describe('default channel grouping', () => {
   it.each([
     [{}, 'Direct'],
     [{ referrer: 'https://shop.example/cart' }, 'Direct'],
+    [{ referrer: 'https://WWW.Shop.Example/cart', pageUrl: 'https://shop.example/p' }, 'Direct'],
+    [{ referrer: 'https://shop.example/cart', pageUrl: 'https://www.shop.example/p' }, 'Direct'],
+    [{ referrer: 'https://wwwshop.example/' }, 'Referral'],
     [{ referrer: 'https://www.google.com/' }, 'Organic Search'],
     [{ referrer: 'https://duckduckgo.com/' }, 'Organic Search'],
     [{ medium: 'cpc', source: 'google' }, 'Paid Search'],

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,10 +20,15 @@ import { DEFAULT_LIMITS } from '../events/limits.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
-function brokers(log: (message: string) => void): string {
-  if (process.env['KAFKA_BROKERS']) return process.env['KAFKA_BROKERS'];
-  log('starting the local broker (scripts/kafka-local.sh) …');
-  return execFileSync('bash', [join(REPO, 'scripts/kafka-local.sh'), 'start'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+const KAFKA_LOCAL = join(REPO, 'scripts/kafka-local.sh');
+
+/** The brokers to use, and whether this run started the local one (and so stops it at the end). */
+function brokers(log: (message: string) => void): { address: string; startedHere: boolean } {
+  if (process.env['KAFKA_BROKERS']) return { address: process.env['KAFKA_BROKERS'], startedHere: false };
+  const runningBefore = spawnSync('bash', [KAFKA_LOCAL, 'status'], { stdio: 'ignore' }).status === 0;
+  if (!runningBefore) log('starting the local broker (scripts/kafka-local.sh) …');
+  const address = execFileSync('bash', [KAFKA_LOCAL, 'start'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+  return { address, startedHere: !runningBefore };
 }
 
 /**
@@ -34,8 +39,17 @@ function brokers(log: (message: string) => void): string {
 export async function runKafkaBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, events: { type: 'string' } } });
   const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`${message}\n`);
+  const { address, startedHere } = brokers(log);
+  try {
+    await measure(address, values, log);
+  } finally {
+    // A broker left idle kept ~20% of a core busy and skewed later benchmarks.
+    if (startedHere) execFileSync('bash', [KAFKA_LOCAL, 'stop'], { stdio: 'ignore' });
+  }
+}
+
+async function measure(address: string, values: { json?: boolean | undefined; events?: string | undefined }, log: (message: string) => void): Promise<void> {
   const wanted = Number(values.events ?? 300_000);
-  const address = brokers(log);
   const kafka = new Kafka({ clientId: 'journeys-bench', brokers: address.split(','), logLevel: logLevel.NOTHING });
   const topic = `bench-${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();

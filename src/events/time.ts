@@ -28,7 +28,7 @@ function daysFromCivil(year: number, month: number, day: number): number {
 /**
  * The form nearly every producer sends, `2026-11-02T10:00:00.000Z`, read with
  * integer arithmetic: Date.parse is several times slower, and Date.UTC plus a
- * Date to reject day 31 of a 30-day month still cost ~4% of the core (three
+ * Date to reject day 31 of a 30-day month still took ~13% of the core (three
  * times per Segment message). Anything else, and any field out of range, falls
  * through to Date.parse, which decides.
  */

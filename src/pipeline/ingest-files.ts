@@ -31,9 +31,9 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   for (const input of inputs) {
     const format = options.format ?? formatOf(input);
     const size = options.batchSize ?? RECORDS_PER_CHUNK;
-    const records: AsyncIterable<RawRecord[]> =
+    const inputBatches: AsyncIterable<RawRecord[]> =
       format === 'csv' ? batches(readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }), size) : ndjsonBatches(input, size);
-    for await (const batch of records) {
+    for await (const batch of inputBatches) {
       await processor.process(batch);
       read += batch.length;
       options.onProgress?.(read);

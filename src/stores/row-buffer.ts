@@ -1,17 +1,17 @@
 /**
- * Rows encoded to UTF-8 (JSONCompactEachRow) as they are made, outside the JS
- * heap, until a large insert takes them. Kept as strings, every row waiting for its
- * 100k-row insert survived two young-generation collections and was copied
- * into the old generation, and then joined and encoded once more: measured
- * on the benchmark, that was most of the garbage collector's work.
- */
-/**
  * Rows per line at most: bounds the text one JSON.stringify builds (a
  * checkpoint can hand over every open session at once), and the rows in a
  * line, which the server store's insert parts count by lines.
  */
 export const MAX_ROWS_PER_LINE = 1_000;
 
+/**
+ * Rows encoded to UTF-8 (JSONCompactEachRow) as they are made, outside the JS
+ * heap, until a large insert takes them. Kept as strings, every row waiting
+ * for its 100k-row insert survived two young-generation collections and was copied
+ * into the old generation, and then joined and encoded once more: measured
+ * on the benchmark, that was most of the garbage collector's work.
+ */
 export class RowBuffer {
   private bytes: Buffer;
   private used = 0;
@@ -28,12 +28,13 @@ export class RowBuffer {
   }
 
   /**
-   * Appends rows (arrays of column values) as one line of JSONCompactEachRow:
-   * `[a,b],[c,d]`. ClickHouse reads a comma between rows as it reads a
-   * newline, and one JSON.stringify of a chunk's rows, written at once, costs
-   * ~0.65 µs a row less than a string per row: each of those is a tree of
-   * pieces that must be flattened before it is encoded. (The line holds as
-   * many rows as the caller passes; no newline can occur inside: JSON escapes it.)
+   * Appends rows (arrays of column values) as lines of JSONCompactEachRow,
+   * `[a,b],[c,d]`, up to MAX_ROWS_PER_LINE rows each. ClickHouse reads a comma
+   * between rows as it reads a newline, and one JSON.stringify of a chunk's
+   * rows, written at once, is cheaper than a string per row: each of those is
+   * a tree of pieces that V8 flattens before encoding (measured: ~0.65 µs a
+   * row in isolation, ~0.2 µs an event end to end). No newline occurs inside
+   * a line: JSON escapes it.
    */
   pushRows(rows: readonly unknown[][]): void {
     if (rows.length <= MAX_ROWS_PER_LINE) this.pushLine(rows);

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { EmbeddedStore } from '../stores/embedded-store.js';
 import { migrate } from '../stores/migrate.js';
 import { readSql } from '../stores/sql-files.js';
-import { sessionRowLine, SESSION_COLUMNS, joinLines } from '../stores/rows.js';
+import { sessionRow, SESSION_COLUMNS } from '../stores/rows.js';
+import { RowBuffer } from '../stores/row-buffer.js';
 import { bindParams, listNamedQueries, loadNamedQuery } from '../stores/query-catalog.js';
 import type { Store } from '../stores/store.js';
 import { loadDefinition } from '../journey/load-definition.js';
@@ -52,13 +53,16 @@ async function buildSessions(store: Store, pipeline: CompiledPipeline, log: (m: 
     const sessionizer = new Sessionizer(pipeline.split, { watermarkMs: endMs, maxEventMs: endMs });
     const late = new Map(chunk.map((span) => [span.key, [Number(span.from_ms), Number(span.to_ms)]]));
     const { closed } = await repairKeys(store, pipeline, STREAM, sessionizer, late);
-    const lines = closed.map((snapshot) => {
-      const record = buildSessionRecord(snapshot, context);
-      for (const day of daysTouched(record.start, record.end)) days.add(day);
-      return sessionRowLine(record);
-    });
-    await store.insertCompactRows('sessions', SESSION_COLUMNS, joinLines(lines));
-    sessions += lines.length;
+    const rows = new RowBuffer();
+    rows.pushRows(
+      closed.map((snapshot) => {
+        const record = buildSessionRecord(snapshot, context);
+        for (const day of daysTouched(record.start, record.end)) days.add(day);
+        return sessionRow(record);
+      }),
+    );
+    sessions += rows.rowCount;
+    await store.insertCompactRows('sessions', SESSION_COLUMNS, rows.take());
     if ((at / KEYS_PER_CHUNK) % 10 === 0) log(`  sessions: ${Math.min(at + KEYS_PER_CHUNK, spans.length).toLocaleString('en-US')} of ${spans.length.toLocaleString('en-US')} keys, ${sessions.toLocaleString('en-US')} sessions`);
   }
   return days;

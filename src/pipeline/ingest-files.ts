@@ -1,7 +1,7 @@
 import type { Store } from '../stores/store.js';
-import { batches, formatOf, ndjsonBatches, readCsv, type FileFormat } from '../sources/file-source.js';
+import { formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
 import type { InputLimits } from '../events/limits.js';
-import type { CompiledPipeline, RawRecord } from './compiled-pipeline.js';
+import type { CompiledPipeline } from './compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
 
 export interface IngestOptions {
@@ -29,11 +29,12 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   });
   let read = 0;
   for (const input of inputs) {
-    const format = options.format ?? formatOf(input);
-    const size = options.batchSize ?? RECORDS_PER_CHUNK;
-    const inputBatches: AsyncIterable<RawRecord[]> =
-      format === 'csv' ? batches(readCsv(input, { delimiter: pipeline.definition.csv?.delimiter ?? ',' }), size) : ndjsonBatches(input, size);
-    for await (const batch of inputBatches) {
+    const batchesOfInput = inputBatches(input, {
+      format: options.format ?? formatOf(input),
+      delimiter: pipeline.definition.csv?.delimiter ?? ',',
+      size: options.batchSize ?? RECORDS_PER_CHUNK,
+    });
+    for await (const batch of batchesOfInput) {
       await processor.process(batch);
       read += batch.length;
       options.onProgress?.(read);

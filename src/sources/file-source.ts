@@ -106,10 +106,6 @@ export async function* ndjsonBatches(path: string, size: number, input: Readable
   if (rest) yield rest;
 }
 
-/** NDJSON records one by one (see ndjsonBatches). */
-export async function* readNdjson(path: string, input: Readable = open(path)): AsyncGenerator<RawRecord> {
-  for await (const batch of ndjsonBatches(path, 1_000, input)) yield* batch;
-}
 
 /**
  * CSV rows as named fields (header row first). A row whose column count
@@ -147,4 +143,9 @@ export async function* batches<T>(records: AsyncIterable<T>, size: number): Asyn
   }
   const rest = collector.rest();
   if (rest) yield rest;
+}
+
+/** An input's records in batches of `size`: NDJSON read chunk by chunk, CSV rows (header first) grouped. */
+export function inputBatches(path: string, options: { format: FileFormat; delimiter: string; size: number }): AsyncIterable<RawRecord[]> {
+  return options.format === 'csv' ? batches(readCsv(path, { delimiter: options.delimiter }), options.size) : ndjsonBatches(path, options.size);
 }

@@ -57,10 +57,6 @@ export function sessionRow(r: SessionRecord): unknown[] {
   ];
 }
 
-export function sessionRowLine(record: SessionRecord): string {
-  return JSON.stringify(sessionRow(record));
-}
-
 export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw'] as const;
 
 /** One dead_letters row in DEAD_LETTER_COLUMNS order. */
@@ -70,9 +66,4 @@ export function deadLetterRow(pipeline: string, letter: DeadLetter): unknown[] {
     pipeline, stableId(origin, letter.raw), letter.receivedAtMs, letter.origin.kind, origin, letter.step,
     letter.reason, JSON.stringify(letter.issues), letter.raw,
   ];
-}
-
-/** Joins row lines into one insert payload. */
-export function joinLines(lines: readonly string[]): string {
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

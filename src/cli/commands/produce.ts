@@ -6,7 +6,7 @@ import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { createProgress } from '../progress.js';
 import { GENERATOR_FLAGS, generatorOptionsFromFlags } from './generate.js';
 import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
-import { batches, formatOf, readCsv, readNdjson } from '../../sources/file-source.js';
+import { batches, formatOf, inputBatches } from '../../sources/file-source.js';
 import { generateEvents } from '../../sources/generator/index.js';
 import { partitionKeyOf } from '../../sources/kafka/partition-key.js';
 import { DEFAULT_LIMITS } from '../../events/limits.js';
@@ -22,6 +22,9 @@ ${PIPELINE_HELP}
                           (keys come from the pipeline's identity order; invalid records get no key)
   --generate              publish generated events instead (then --scenario, --seed, --days,
                           --visitors-per-day, --start, --bottleneck, --spike, --clean as in journeys generate)`;
+
+/** Messages per producer send. */
+const SEND_BATCH = 1_000;
 
 async function* generated(options: Parameters<typeof generateEvents>[0]): AsyncGenerator<RawRecord> {
   let line = 0;
@@ -54,18 +57,18 @@ export async function run(argv: string[]): Promise<number> {
   const brokers = (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '').split(',').filter(Boolean);
   if (brokers.length === 0) throw new UsageError('journeys produce needs --brokers host:port (or KAFKA_BROKERS)');
   if (!values.generate && !values.input) throw new UsageError('give --input <file> (with --pipeline) or --generate');
-  let records: AsyncIterable<RawRecord>;
+  let recordBatches: AsyncIterable<RawRecord[]>;
   let pipelineName: string;
   if (values.generate) {
     const options = generatorOptionsFromFlags(values);
     pipelineName = values.pipeline ?? options.scenario ?? 'ecommerce';
-    records = generated(options);
+    recordBatches = batches(generated(options), SEND_BATCH);
   } else {
     const input = values.input!;
     if (input !== '-' && !existsSync(input)) throw new UsageError(`input file not found: ${input}`);
     if (!values.pipeline) throw new UsageError('--input needs --pipeline, whose identity order gives the message keys');
     pipelineName = values.pipeline;
-    records = formatOf(input) === 'csv' ? readCsv(input, { delimiter: ',' }) : readNdjson(input);
+    recordBatches = inputBatches(input, { format: formatOf(input), delimiter: ',', size: SEND_BATCH });
   }
   const pipeline = compilePipeline(requirePipeline('produce', pipelineName).definition);
   const kafka = new Kafka({ clientId: 'journeys-produce', brokers, logLevel: logLevel.WARN });
@@ -74,7 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = createProgress(`producing to ${values.topic}`);
   let sent = 0;
   try {
-    for await (const batch of batches(records, 1_000)) {
+    for await (const batch of recordBatches) {
       await producer.send({ topic: values.topic, acks: -1, messages: batch.map((record) => toMessage(record, pipeline)) });
       sent += batch.length;
       progress.update(sent);

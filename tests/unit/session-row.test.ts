@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { SESSION_COLUMNS, sessionRowLine } from '../../src/stores/rows.js';
+import { SESSION_COLUMNS, sessionRow } from '../../src/stores/rows.js';
 import type { SessionRecord } from '../../src/sessions/session-record.js';
 
-describe('session row lines', () => {
+describe('session rows', () => {
   it('hold every field in SESSION_COLUMNS order', () => {
     // A distinct value per field, so a swapped or missing column shows.
     const record = Object.fromEntries(
       SESSION_COLUMNS.map((column, i) => [column, column.includes('times') || column.includes('reached') || column.includes('started') ? [i, i + 0.5] : `${column}-${i}`]),
     ) as unknown as SessionRecord;
-    expect(JSON.parse(sessionRowLine(record))).toEqual(SESSION_COLUMNS.map((column) => record[column]));
+    expect(sessionRow(record)).toEqual(SESSION_COLUMNS.map((column) => record[column]));
   });
 });

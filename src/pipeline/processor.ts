@@ -12,6 +12,8 @@ import { decodeRecords, type DecodedEvent } from './decode-records.js';
 import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
+import { CopyCheck } from './copy-check.js';
+import { deleteEventCopies, type WrittenCopy } from './stored-copies.js';
 
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
 const LATE_EVENTS_PER_REPAIR = 5_000;
@@ -65,7 +67,12 @@ export interface ProcessorOptions {
  */
 export class JourneyProcessor {
   private readonly summary: IngestSummary = { read: 0, valid: 0, duplicates: 0, dead_lettered: 0, sessions: 0 };
-  private readonly sessionIds = new Set<string>();
+  /**
+   * Sessions this run closed (by the watermark or a repair) less those it
+   * deleted; `finish` adds the ones still open. A count, not a set of ids: a
+   * consumer's processor lives for months.
+   */
+  private sessionsWritten = 0;
   private readonly dirtyDays = new Set<number>();
   /** Days handed over for a rollup rebuild that has not finished yet: still owed. */
   private readonly rebuilding = new Set<number>();
@@ -79,6 +86,8 @@ export class JourneyProcessor {
   private readonly pendingLate = new Map<string, DecodedEvent>();
   /** The background rebuild of settled days, while one runs. */
   private settledRebuild: Promise<void> | undefined;
+  /** Accepted events checked against copies stored earlier. */
+  private readonly copies: CopyCheck;
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -87,6 +96,7 @@ export class JourneyProcessor {
     this.clock = options.clock ?? Date.now;
     this.rows = options.rows ?? new RowBatcher(options.store);
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
+    this.copies = new CopyCheck(options.store, options.pipeline.name);
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
@@ -120,17 +130,17 @@ export class JourneyProcessor {
     const { pipeline } = this.options;
     const receivedAtMs = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
-    const batchIds = new Set<string>();
     const deadLettersOfBatch: DeadLetter[] = [];
     // A large batch is still decoded in small chunks (see RECORDS_PER_CHUNK).
     for (let from = 0; from < records.length; from += RECORDS_PER_CHUNK) {
       const chunk = records.length <= RECORDS_PER_CHUNK ? records : records.slice(from, from + RECORDS_PER_CHUNK);
       const decoded = decodeRecords(pipeline, chunk, ctx);
-      const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, chunk, decoded, receivedAtMs, batchIds);
+      const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, chunk, decoded, receivedAtMs, this.copies.seen);
       this.summary.duplicates += duplicates;
       this.summary.dead_lettered += deadLetters.length;
       this.summary.valid += accepted.length;
       this.rows.addRows('events', accepted.map((event) => eventRow(this.where, event.classified)));
+      this.copies.note(accepted);
       this.rows.addRows('dead_letters', deadLetters.map((letter) => deadLetterRow(pipeline.name, letter)));
       deadLettersOfBatch.push(...deadLetters);
       for (const event of late) {
@@ -142,6 +152,7 @@ export class JourneyProcessor {
     this.writeSessions(this.sessionizer.advance(), this.sessionizer.takeTombstones());
     this.rebuildSettledDays();
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
+    if (this.copies.windowFull) await this.takeBack(await this.copies.rotate(this.rows));
     await this.rows.shipIfFull();
     return { deadLetters: deadLettersOfBatch };
   }
@@ -149,6 +160,7 @@ export class JourneyProcessor {
   /** Resolves once every effect so far, late events included, is in the store (rejects if a write failed). */
   async flush(): Promise<void> {
     await this.resolveLate();
+    await this.takeBack(await this.copies.settle(this.rows));
     await this.rows.flush();
   }
 
@@ -180,9 +192,36 @@ export class JourneyProcessor {
       lateTimesByKey.set(event.key, times);
     }
     this.rows.addRows('events', newRows);
-    // The repair reads the stored events, these late ones included.
+    await this.repairAt(lateTimesByKey);
+  }
+
+  /**
+   * Written events whose id the store held before at another time are
+   * duplicates after all: they are taken back out of `events`, and their
+   * keys repaired from what is left, so the sessions they joined (open or
+   * closed) are rebuilt without them.
+   */
+  private async takeBack(copies: readonly WrittenCopy[]): Promise<void> {
+    if (copies.length === 0) return;
+    this.summary.valid -= copies.length;
+    this.summary.duplicates += copies.length;
     await this.rows.flush();
-    const repaired = await repairKeys(store, pipeline, this.options.stream, this.sessionizer, lateTimesByKey);
+    await deleteEventCopies(this.options.store, this.options.pipeline.name, copies);
+    const timesByKey = new Map<string, number[]>();
+    for (const copy of copies) {
+      const times = timesByKey.get(copy.key) ?? [];
+      times.push(copy.timestampMs);
+      timesByKey.set(copy.key, times);
+    }
+    await this.repairAt(timesByKey);
+  }
+
+  /** Rebuilds the sessions of these keys around these times from the stored events (written first). */
+  private async repairAt(timesByKey: Map<string, number[]>): Promise<void> {
+    const { pipeline, store } = this.options;
+    // The repair reads the stored events, the ones just queued included.
+    await this.rows.flush();
+    const repaired = await repairKeys(store, pipeline, this.options.stream, this.sessionizer, timesByKey);
     this.writeSessions(repaired.closed, [...repaired.tombstones, ...this.sessionizer.takeTombstones()]);
   }
 
@@ -203,6 +242,7 @@ export class JourneyProcessor {
   async checkpoint(options: { provisionalSessions?: boolean } = {}): Promise<void> {
     const { pipeline, store } = this.options;
     await this.resolveLate();
+    await this.takeBack(await this.copies.settle(this.rows));
     // Provisional rows make open sessions visible in the metrics; restoring
     // needs only the open groups, so frequent checkpoints may skip the rows.
     const open = this.sessionizer.snapshotOpen({ provisional: options.provisionalSessions ?? true });
@@ -277,8 +317,7 @@ export class JourneyProcessor {
   async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
     await this.checkpoint();
     await this.refreshRollups(options);
-    this.summary.sessions = this.sessionIds.size;
-    return { ...this.summary };
+    return { ...this.summary, sessions: this.sessionsWritten + this.sessionizer.openSessionCount };
   }
 
   /** Adds session rows (records and tombstones) to the next insert; notes the days whose rollups they change. */
@@ -288,12 +327,12 @@ export class JourneyProcessor {
     const rows: unknown[][] = [];
     for (const snapshot of snapshots) {
       const record = buildSessionRecord(snapshot, context);
-      this.sessionIds.add(record.session_id);
+      if (snapshot.closed) this.sessionsWritten++;
       for (const day of daysTouched(record.start, record.end)) this.dirtyDays.add(day);
       rows.push(sessionRow(record));
     }
     for (const tombstone of tombstones) {
-      this.sessionIds.delete(tombstone.sessionId);
+      this.sessionsWritten--;
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
       rows.push(sessionRow(buildTombstone(tombstone, this.where)));
     }

@@ -20,6 +20,19 @@ export function parseTimeFlag(name: string, value: string | undefined): number |
   return ms;
 }
 
+/**
+ * Parses --from/--to. A range that ends before it starts selects nothing, and
+ * every report would quietly show zeros: refused instead.
+ */
+export function parseTimeRange(values: { from?: string | undefined; to?: string | undefined }): { fromMs: number | undefined; toMs: number | undefined } {
+  const fromMs = parseTimeFlag('from', values.from);
+  const toMs = parseTimeFlag('to', values.to);
+  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) {
+    throw new UsageError(`--from (${values.from}) must be before --to (${values.to}): swap them`);
+  }
+  return { fromMs, toMs };
+}
+
 export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')} (got "${value}")`);

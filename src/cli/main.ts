@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { UsageError } from './cli-error.js';
 import { DefinitionError } from '../journey/load-definition.js';
 import { StoreError } from '../stores/store.js';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
 export const HELP = `journeys — customer-journey analytics: events → sessions → funnels in ClickHouse
 
 Usage: journeys <command> [options]      (journeys <command> --help for its options)
+       journeys --version
 
 Commands:
 ${Object.entries(COMMANDS)
@@ -32,11 +34,21 @@ ${Object.entries(COMMANDS)
 
 Start with: journeys demo`;
 
+/** The version in package.json (two levels up from src/cli and from dist/cli alike). */
+function version(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+  return String(manifest.version);
+}
+
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 usage error). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     console.log(HELP);
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    console.log(`journeys ${version()}`);
     return 0;
   }
   const command = COMMANDS[name];

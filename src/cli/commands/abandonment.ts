@@ -1,4 +1,4 @@
-import { parseFlags, parseTimeFlag } from '../args.js';
+import { parseFlags, parseTimeRange } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
@@ -50,7 +50,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.rule && !definition.abandonment.some((r) => r.name === values.rule)) {
     throw new UsageError(`no rule "${values.rule}" in ${definition.name}; rules: ${definition.abandonment.map((r) => r.name).join(', ')}`);
   }
-  const range = { fromMs: parseTimeFlag('from', values.from), toMs: parseTimeFlag('to', values.to) };
+  const range = parseTimeRange(values);
   const rules = await withStore(values, { migrate: true }, (store) =>
     abandonmentReport(store, { pipeline: definition.name, rules: definition.abandonment, rule: values.rule, range }),
   );

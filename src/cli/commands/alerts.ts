@@ -1,4 +1,4 @@
-import { parseFlags, parseTimeFlag } from '../args.js';
+import { parseFlags, parseTimeRange } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
@@ -123,8 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.rule && !definition.alerts.some((a) => a.name === values.rule)) {
     throw new UsageError(`no alert rule "${values.rule}" in ${definition.name}; rules: ${definition.alerts.map((a) => a.name).join(', ') || '(none)'}`);
   }
-  const fromMs = parseTimeFlag('from', values.from);
-  const toMs = parseTimeFlag('to', values.to);
+  const { fromMs, toMs } = parseTimeRange(values);
 
   if (subcommand === 'list') {
     const limit = values.limit === undefined ? 100 : Number(values.limit);

@@ -1,4 +1,4 @@
-import { parseFlags, parseTimeFlag } from '../args.js';
+import { parseFlags, parseTimeRange } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
@@ -97,12 +97,14 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { definition } = requirePipeline('bottlenecks', values.pipeline);
-  const fromMs = parseTimeFlag('from', values.from);
-  const toMs = parseTimeFlag('to', values.to);
-  if (fromMs !== undefined && toMs !== undefined && fromMs >= toMs) throw new UsageError('--from must be before --to');
+  const { fromMs, toMs } = parseTimeRange(values);
   const top = values.top === undefined ? 3 : Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top takes a whole number (got "${values.top}")`);
   const baseline = parseBaseline(values.baseline);
+  // Without --from the period starts at the first session: the period before it is empty by construction.
+  if (baseline.kind !== 'none' && fromMs === undefined) {
+    throw new UsageError('--baseline compares with the period before --from: give --from too (e.g. --from 2026-11-05T00:00:00Z --baseline previous)');
+  }
   const report = await withStore(values, { migrate: true }, async (store) => {
     const result = await analyzeBottlenecks(store, {
       pipeline: definition.name,

@@ -1,4 +1,4 @@
-import { oneOf, parseFlags, parseTimeFlag } from '../args.js';
+import { oneOf, parseFlags, parseTimeRange } from '../args.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
 import { percent, renderTable } from '../table.js';
@@ -62,7 +62,7 @@ export async function run(argv: string[]): Promise<number> {
   const mode = oneOf('mode', values.mode, ['ordered', 'furthest'] as const, 'ordered');
   const level = oneOf('level', values.level, ['session', 'journey'] as const, 'session');
   const by = values.by === undefined ? undefined : oneOf('by', values.by, DIMENSIONS, 'channel');
-  const range = { fromMs: parseTimeFlag('from', values.from), toMs: parseTimeFlag('to', values.to) };
+  const range = parseTimeRange(values);
   const stageNames = definition.stages.map((s) => s.name);
   const report = await withStore(values, { migrate: true }, (store) =>
     level === 'session'

@@ -13,6 +13,7 @@ import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
 import { CopyCheck } from './copy-check.js';
+import { defaultMaxOpenGroups, OpenSessionLimitError } from './open-session-limit.js';
 import { deleteEventCopies, type WrittenCopy } from './stored-copies.js';
 
 /** Late events are resolved (duplicate check, repair) in groups of about this many, and at every flush. */
@@ -27,6 +28,9 @@ const LATE_EVENTS_PER_REPAIR = 5_000;
  * and hand over records in chunks of this size too.
  */
 export const RECORDS_PER_CHUNK = 100;
+
+/** Sessions (closed, or open at a checkpoint) built, encoded and queued together. */
+const SESSIONS_PER_WRITE_CHUNK = 1_000;
 
 /** Counts of one run: read = valid + duplicates + dead_lettered (blank lines are not records). */
 export interface IngestSummary {
@@ -57,6 +61,11 @@ export interface ProcessorOptions {
    * For file runs; a Kafka consumer rebuilds its partitions' days together.
    */
   rebuildSettledDays?: boolean;
+  /**
+   * Most visitors with an open session this processor holds before it stops
+   * with an OpenSessionLimitError (default: half the JS heap at 1 KB each).
+   */
+  maxOpenGroups?: number;
 }
 
 /**
@@ -88,6 +97,7 @@ export class JourneyProcessor {
   private settledRebuild: Promise<void> | undefined;
   /** Accepted events checked against copies stored earlier. */
   private readonly copies: CopyCheck;
+  private readonly maxOpenGroups: number;
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -97,6 +107,7 @@ export class JourneyProcessor {
     this.rows = options.rows ?? new RowBatcher(options.store);
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
     this.copies = new CopyCheck(options.store, options.pipeline.name);
+    this.maxOpenGroups = options.maxOpenGroups ?? defaultMaxOpenGroups();
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
@@ -149,7 +160,9 @@ export class JourneyProcessor {
       }
     }
     this.summary.read += records.length;
-    this.writeSessions(this.sessionizer.advance(), this.sessionizer.takeTombstones());
+    await this.closeSessions(-Infinity);
+    const openGroups = this.sessionizer.openGroupCount;
+    if (openGroups > this.maxOpenGroups) throw new OpenSessionLimitError(openGroups, this.maxOpenGroups);
     this.rebuildSettledDays();
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
     if (this.copies.windowFull) await this.takeBack(await this.copies.rotate(this.rows));
@@ -229,8 +242,22 @@ export class JourneyProcessor {
    * Closes sessions on an idle watermark (a quiet live stream): their rows
    * join the next insert.
    */
-  advanceIdle(idleWatermarkMs: number): void {
-    this.writeSessions(this.sessionizer.advance(idleWatermarkMs), this.sessionizer.takeTombstones());
+  async advanceIdle(idleWatermarkMs: number): Promise<void> {
+    await this.closeSessions(idleWatermarkMs);
+  }
+
+  /**
+   * Writes the sessions the watermark closes, a chunk at a time, shipping as
+   * inserts fill: the end of a burst of millions of visitors closes them all
+   * at once, and their records and rows must not all exist together.
+   */
+  private async closeSessions(idleWatermarkMs: number): Promise<void> {
+    for (;;) {
+      const closed = this.sessionizer.advance(idleWatermarkMs, SESSIONS_PER_WRITE_CHUNK);
+      this.writeSessions(closed, this.sessionizer.takeTombstones());
+      if (closed.length < SESSIONS_PER_WRITE_CHUNK) return;
+      await this.rows.shipIfFull();
+    }
   }
 
   /**
@@ -245,13 +272,21 @@ export class JourneyProcessor {
     await this.takeBack(await this.copies.settle(this.rows));
     // Provisional rows make open sessions visible in the metrics; restoring
     // needs only the open groups, so frequent checkpoints may skip the rows.
-    const open = this.sessionizer.snapshotOpen({ provisional: options.provisionalSessions ?? true });
-    this.writeSessions(open.sessions, this.sessionizer.takeTombstones());
+    // Written a chunk at a time, shipped as inserts fill: memory stays near
+    // what the open sessions themselves take.
+    if (options.provisionalSessions ?? true) {
+      for (const sessions of this.sessionizer.provisionalSnapshots(SESSIONS_PER_WRITE_CHUNK)) {
+        this.writeSessions(sessions, this.sessionizer.takeTombstones());
+        await this.rows.shipIfFull();
+      }
+    }
+    this.writeSessions([], this.sessionizer.takeTombstones());
+    const openGroups = this.sessionizer.openGroupStates();
     await this.rows.flush();
     this.lastState = {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
-      openGroups: open.groups,
+      openGroups,
       dirtyDays: [...new Set([...this.dirtyDays, ...this.rebuilding])],
     };
     await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);

@@ -86,6 +86,11 @@ export class Sessionizer {
     return this.maxEventMs;
   }
 
+  /** Identity (or source-session) groups with at least one open session: O(1), unlike openSessionCount. */
+  get openGroupCount(): number {
+    return this.groups.size;
+  }
+
   get openSessionCount(): number {
     let count = 0;
     for (const group of this.groups.values()) count += group.starts.length;
@@ -136,13 +141,14 @@ export class Sessionizer {
   /**
    * Moves the watermark to (newest event time − allowed lateness), or to
    * `idleWatermarkMs` when the input has been quiet (a live stream must close
-   * sessions without new traffic), and returns the sessions that closed.
+   * sessions without new traffic), and returns the sessions that closed:
+   * about `maxSessions` at most (whole groups), the rest at the next call.
    */
-  advance(idleWatermarkMs = -Infinity): SessionSnapshot[] {
+  advance(idleWatermarkMs = -Infinity, maxSessions = Infinity): SessionSnapshot[] {
     const watermark = Math.max(this.closedWatermarkMs, this.maxEventMs - this.settings.allowedLatenessMs, idleWatermarkMs);
     this.closedWatermarkMs = watermark;
     const closed: SessionSnapshot[] = [];
-    while (this.deadlines.peekPriority() < watermark) {
+    while (closed.length < maxSessions && this.deadlines.peekPriority() < watermark) {
       const queuedMs = this.deadlines.peekPriority();
       const groupKey = this.deadlines.pop()!;
       const group = this.groups.get(groupKey);
@@ -181,17 +187,38 @@ export class Sessionizer {
    * from now on, so a later change of its id leaves a tombstone).
    */
   snapshotOpen(options: { provisional: boolean } = { provisional: true }): { sessions: SessionSnapshot[]; groups: OpenGroupState[] } {
-    const sessions: SessionSnapshot[] = [];
+    const sessions = options.provisional ? [...this.provisionalSnapshots(Infinity)].flat() : [];
+    return { sessions, groups: this.openGroupStates() };
+  }
+
+  /**
+   * Snapshots of every open session, `sessionsPerChunk` at a time, each
+   * marked as written from now on. In chunks because a burst can hold
+   * millions of open sessions: built all at once, their records and rows
+   * cost several KB each on top of the few hundred bytes an open session
+   * takes, and a checkpoint ran out of memory where the stream itself fit.
+   */
+  *provisionalSnapshots(sessionsPerChunk: number): Generator<SessionSnapshot[]> {
+    let chunk: SessionSnapshot[] = [];
+    for (const [groupKey, group] of this.groups) {
+      for (let i = 0; i < group.starts.length; i++) {
+        const events = group.events.slice(group.starts[i]!, group.starts[i + 1] ?? group.events.length);
+        const sessionId = sessionIdOf(groupKey, events[0]!);
+        (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
+        chunk.push({ key: group.key, groupKey, events, sessionId, closed: false });
+      }
+      if (chunk.length >= sessionsPerChunk) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  }
+
+  /** The open groups as a checkpoint records them (after `provisionalSnapshots`, with the ids it marked). */
+  openGroupStates(): OpenGroupState[] {
     const groups: OpenGroupState[] = [];
     for (const [groupKey, group] of this.groups) {
-      if (options.provisional) {
-        group.starts.forEach((from, i) => {
-          const events = group.events.slice(from, group.starts[i + 1] ?? group.events.length);
-          const sessionId = sessionIdOf(groupKey, events[0]!);
-          (group.persisted ??= new Map()).set(sessionId, events[0]!.timestampMs);
-          sessions.push({ key: group.key, groupKey, events, sessionId, closed: false });
-        });
-      }
       groups.push({
         groupKey,
         key: group.key,
@@ -200,7 +227,7 @@ export class Sessionizer {
         sessionStarts: [...(group.persisted?.values() ?? [])],
       });
     }
-    return { sessions, groups };
+    return groups;
   }
 
   /**

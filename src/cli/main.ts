@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from './cli-error.js';
 import { DefinitionError } from '../journey/load-definition.js';
 import { StoreError } from '../stores/store.js';
+import { MissingDatabaseError } from '../stores/missing-database.js';
 
 interface Command {
   HELP: string;
@@ -59,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load()).run(rest);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DefinitionError) {
+    if (error instanceof UsageError || error instanceof DefinitionError || error instanceof MissingDatabaseError) {
       console.error(`journeys ${name}: ${error.message}`);
       return 2;
     }

@@ -21,6 +21,12 @@ export interface OpenStoreOptions {
   migrate?: boolean;
   /** Create a missing server database (default: when migrating); otherwise a missing one is a clear error. */
   createDatabase?: boolean;
+  /**
+   * For commands that read: the database must exist on either store (a
+   * misspelt --database must not become a new empty one that reports zeros);
+   * a missing one is a MissingDatabaseError listing those that exist.
+   */
+  requireDatabase?: boolean;
   /** The cluster of `migrate --cluster`: the database is created ON CLUSTER and tables in their cluster form. */
   cluster?: string | undefined;
 }
@@ -34,12 +40,12 @@ export async function openStore(flags: { store?: string | undefined; database?: 
   const database = flags.database ?? process.env['JOURNEYS_DATABASE'] ?? 'journeys';
   let store: Store;
   if (spec.startsWith('embedded:')) {
-    store = await EmbeddedStore.open({ dir: spec.slice('embedded:'.length) || './.journeys', database });
+    store = await EmbeddedStore.open({ dir: spec.slice('embedded:'.length) || './.journeys', database, createDatabase: !options.requireDatabase });
   } else if (/^https?:\/\//i.test(spec)) {
     store = await ServerStore.open({
       url: spec,
       database,
-      createDatabase: options.createDatabase ?? options.migrate ?? false,
+      createDatabase: !options.requireDatabase && (options.createDatabase ?? options.migrate ?? false),
       cluster: options.cluster,
       onRetry: (message) => process.stderr.write(`journeys: ${message}\n`),
     });

@@ -2,6 +2,7 @@ import { Session, drainPending } from 'chdb';
 import { resolve } from 'node:path';
 import { StoreError, payloadBytes, type QueryParams, type RowPayload, type Store } from './store.js';
 import { acquireStoreLock } from './store-lock.js';
+import { JOURNEYS_DATABASES_SQL, MissingDatabaseError } from './missing-database.js';
 import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -47,7 +48,8 @@ export class EmbeddedStore implements Store {
     readonly description: string,
   ) {}
 
-  static async open(options: { dir: string; database: string }): Promise<EmbeddedStore> {
+  /** `createDatabase: false` (readers): a missing database is a MissingDatabaseError instead of a new empty one. */
+  static async open(options: { dir: string; database: string; createDatabase?: boolean }): Promise<EmbeddedStore> {
     if (!DATABASE_NAME.test(options.database)) {
       throw new StoreError(`invalid database name "${options.database}": use letters, digits and _`, false);
     }
@@ -62,8 +64,17 @@ export class EmbeddedStore implements Store {
       throw new StoreError(`could not open the embedded store at ${dir}: ${(error as Error).message}`, false, { cause: error });
     }
     const store = new EmbeddedStore(session, release, `embedded:${options.dir} (database ${options.database})`);
-    // The database name is checked above; identifiers cannot be query parameters here.
-    await store.command(`CREATE DATABASE IF NOT EXISTS ${options.database}`);
+    if (options.createDatabase === false) {
+      const found = await store.query<{ n: number }>('SELECT count() AS n FROM system.databases WHERE name = {db:String}', { db: options.database });
+      if (Number(found[0]?.n ?? 0) === 0) {
+        const existing = (await store.query<{ database: string }>(JOURNEYS_DATABASES_SQL)).map((row) => row.database);
+        await store.close();
+        throw new MissingDatabaseError(options.database, { where: `in embedded:${options.dir}`, existing });
+      }
+    } else {
+      // The database name is checked above; identifiers cannot be query parameters here.
+      await store.command(`CREATE DATABASE IF NOT EXISTS ${options.database}`);
+    }
     await store.command(`USE ${options.database}`);
     return store;
   }

@@ -6,6 +6,7 @@ import { parseServerUrl, type ServerAddress } from './store-url.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
 import { describeServerError, isRetriableServerError } from './server-errors.js';
 import { chunkLines } from './insert-chunks.js';
+import { JOURNEYS_DATABASES_SQL, MissingDatabaseError } from './missing-database.js';
 import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -92,10 +93,9 @@ export class ServerStore implements Store {
       );
       if (!exists) {
         if (!options.createDatabase) {
-          throw new StoreError(
-            `database "${options.database}" does not exist on ${address.display}. Create it with \`journeys migrate --store <url> --database ${options.database}\`, or pass the right --database.`,
-            false,
-          );
+          const listed = await probe.query({ query: JOURNEYS_DATABASES_SQL, format: 'JSONEachRow' });
+          const existing = (await listed.json<{ database: string }>()).map((row) => row.database);
+          throw new MissingDatabaseError(options.database, { where: `on ${address.display}`, existing });
         }
         // Identifiers were checked above; they cannot be query parameters.
         const onCluster = options.cluster ? ` ON CLUSTER ${options.cluster}` : '';

@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`no rule "${values.rule}" in ${definition.name}; rules: ${definition.abandonment.map((r) => r.name).join(', ')}`);
   }
   const range = parseTimeRange(values);
-  const rules = await withStore(values, { migrate: true }, (store) =>
+  const rules = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
     abandonmentReport(store, { pipeline: definition.name, rules: definition.abandonment, rule: values.rule, range }),
   );
   if (values.json) {

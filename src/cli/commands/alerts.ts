@@ -128,14 +128,14 @@ export async function run(argv: string[]): Promise<number> {
   if (subcommand === 'list') {
     const limit = values.limit === undefined ? 100 : Number(values.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError(`--limit takes a positive whole number (got "${values.limit}")`);
-    const alerts = await withStore(values, { migrate: true }, (store) => listAlerts(store, { pipeline: definition.name, rule: values.rule, fromMs, toMs, limit }));
+    const alerts = await withStore(values, { migrate: true, requireDatabase: true }, (store) => listAlerts(store, { pipeline: definition.name, rule: values.rule, fromMs, toMs, limit }));
     console.log(values.json ? JSON.stringify({ alerts }) : `Alerts of ${definition.name}, newest first\n${renderAlerts(alerts)}`);
     return 0;
   }
 
   if (definition.alerts.length === 0) throw new UsageError(`pipeline ${definition.name} defines no alert rules (alerts: in its YAML)`);
   const notifiers = notifiersFromFlags(values);
-  const { checked, failures } = await withStore(values, { migrate: true }, async (store) => {
+  const { checked, failures } = await withStore(values, { migrate: true, requireDatabase: true }, async (store) => {
     const watermarkMs = await readPipelineWatermarkMs(store, definition.name);
     if (watermarkMs === undefined) throw new UsageError(`nothing ingested for ${definition.name} yet: run journeys ingest first`);
     const result = await evaluateAlerts({

@@ -105,7 +105,7 @@ export async function run(argv: string[]): Promise<number> {
   if (baseline.kind !== 'none' && fromMs === undefined) {
     throw new UsageError('--baseline compares with the period before --from: give --from too (e.g. --from 2026-11-05T00:00:00Z --baseline previous)');
   }
-  const report = await withStore(values, { migrate: true }, async (store) => {
+  const report = await withStore(values, { migrate: true, requireDatabase: true }, async (store) => {
     const result = await analyzeBottlenecks(store, {
       pipeline: definition.name,
       stageNames: definition.stages.map((s) => s.name),

@@ -64,7 +64,7 @@ export async function run(argv: string[]): Promise<number> {
   const by = values.by === undefined ? undefined : oneOf('by', values.by, DIMENSIONS, 'channel');
   const range = parseTimeRange(values);
   const stageNames = definition.stages.map((s) => s.name);
-  const report = await withStore(values, { migrate: true }, (store) =>
+  const report = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
     level === 'session'
       ? sessionFunnel(store, { pipeline: definition.name, stageNames, mode, range, by })
       : journeyFunnel(store, { pipeline: definition.name, stageNames, mode, range, by, journeyWindowMs: definition.funnel.journeyWindow }),

@@ -87,8 +87,8 @@ export async function run(argv: string[]): Promise<number> {
     given[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const { sql, params } = resolveQuery(positionals[0]!, given);
-  // Migrations run only when pending (a read-only analyst user writes nothing); a missing server database is an error, not created here.
-  const rows = await withStore(values, { migrate: true, createDatabase: false }, (store) =>
+  // Migrations run only when pending (a read-only analyst user writes nothing); a missing database is an error, never created here.
+  const rows = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
     store.query<Record<string, unknown>>(sql, Object.keys(params).length > 0 ? params : undefined),
   );
   const text = render(rows, format);

@@ -114,6 +114,32 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     expect(Number(events!.n)).toBeGreaterThan(150);
   }, 120_000);
 
+  it('a batch where every record is invalid: its letters go out in sends the broker accepts, a huge one cut, and the partition flows on', async () => {
+    const topic = randomName('site-events');
+    await createTopics([topic], 1);
+    // ~4 MB of letters from one fetch: one request of them was refused (MESSAGE_TOO_LARGE) and the consumer stopped for good.
+    const flood = Array.from({ length: 10_000 }, (_, i) => ({ key: `k${i % 7}`, value: `not json ${i} ${'x'.repeat(200)}` }));
+    const huge = { key: 'huge', value: `{"broken": "${'y'.repeat(300_000)}` };
+    await sendRaw(topic, [...flood, huge, ...traffic(6, 150).messages.slice(0, 100)]);
+    const pipeline = pipelineNamed('flood_kafka');
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true, deadLetterMaxBytes: 16_384 });
+    await consumer.start();
+    await consumer.done;
+    const dead = await readTopic(`${topic}.dead`, flood.length + 1);
+    expect(dead).toHaveLength(flood.length + 1);
+    expect(new Set(dead.map((m) => m.headers['journeys-origin'])).size).toBe(flood.length + 1);
+    const cut = dead.find((m) => m.headers['journeys-origin'] === `${topic}/0@${flood.length}`)!;
+    expect(cut.headers['journeys-truncated']).toBe(String(huge.value.length));
+    expect(cut.value.length).toBeLessThan(16_384);
+    expect(huge.value.startsWith(cut.value)).toBe(true);
+    expect(dead.find((m) => m.headers['journeys-origin'] === `${topic}/0@7`)).toMatchObject({ value: flood[7]!.value, headers: { 'journeys-step': 'decode-json' } });
+    // The table keeps every letter whole.
+    const [rows] = await store.query<{ n: string; longest: string }>('SELECT count() AS n, max(length(raw)) AS longest FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    expect({ n: Number(rows!.n), longest: Number(rows!.longest) }).toEqual({ n: flood.length + 1, longest: huge.value.length });
+    const [events] = await store.query<{ n: string }>('SELECT count() AS n FROM events FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    expect(Number(events!.n)).toBeGreaterThan(50);
+  }, 120_000);
+
   it('survives a store outage: inserts are retried and nothing is lost', async () => {
     const { expected, topic, pipeline } = await scenario('outage', 33, 1200, 2);
     const faulty = new FaultyStore(store);

@@ -8,7 +8,7 @@ import type { Logger } from '../../observability/logger.js';
 import type { MetricsRegistry } from '../../observability/metrics.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { PartitionStream } from './partition-stream.js';
-import { sendDeadLetters } from './dead-letter-topic.js';
+import { DeadLetterTopic } from './dead-letter-topic.js';
 import { CaughtUpTracker } from './caught-up-tracker.js';
 import type { KafkaRunOptions } from './kafka-options.js';
 import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
@@ -39,6 +39,7 @@ export class KafkaRunner {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly admin: Admin;
+  private readonly deadLetterTopic: DeadLetterTopic;
   private readonly streams = new Map<number, Promise<PartitionStream>>();
   private readonly clock: () => number;
   private readonly tracker = new CaughtUpTracker();
@@ -80,6 +81,14 @@ export class KafkaRunner {
       },
     });
     this.admin = this.kafka.admin();
+    this.deadLetterTopic = new DeadLetterTopic({
+      producer: this.producer,
+      admin: this.admin,
+      logger: deps.logger,
+      suffix: options.deadLetterSuffix,
+      pipeline: deps.pipeline.name,
+      maxLetterBytes: options.deadLetterMaxBytes,
+    });
   }
 
   get stopped(): boolean {
@@ -188,7 +197,7 @@ export class KafkaRunner {
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     this.deps.logger.debug({ topic: batch.topic, partition: batch.partition, messages: batch.messages.length, running: isRunning(), stale: isStale() }, 'batch');
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const { metrics, pipeline, options } = this.deps;
+    const { metrics } = this.deps;
     const started = process.hrtime.bigint();
     const stream = await this.streamFor(batch.partition);
     const recordOf = (message: KafkaMessage): RawRecord => ({
@@ -208,7 +217,7 @@ export class KafkaRunner {
           for (const letter of (await stream.processor.process(chunk)).deadLetters) deadLetters.push(letter);
         }
         const originals = new Map(deadLetters.length > 0 ? batch.messages.map((message) => [message.offset, message]) : []);
-        await sendDeadLetters(this.producer, { topic: batch.topic, suffix: options.deadLetterSuffix, pipeline: pipeline.name }, deadLetters, originals);
+        await this.deadLetterTopic.send(batch.topic, deadLetters, originals);
         stream.lastOffsets.set(batch.topic, batch.lastOffset());
         stream.lastRecordAtMs = this.clock();
         metrics.increment('journeys_events_in_total', 'Records read', { topic: batch.topic }, batch.messages.length);

@@ -3,6 +3,8 @@ import { UsageError } from './cli-error.js';
 import { DefinitionError } from '../journey/load-definition.js';
 import { StoreError } from '../stores/store.js';
 import { MissingDatabaseError } from '../stores/missing-database.js';
+import { InputFormatError } from '../sources/input-errors.js';
+import { BrokerUnreachableError } from '../sources/kafka/broker-probe.js';
 
 interface Command {
   HELP: string;
@@ -60,11 +62,11 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await (await command.load()).run(rest);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DefinitionError || error instanceof MissingDatabaseError) {
+    if (error instanceof UsageError || error instanceof DefinitionError || error instanceof MissingDatabaseError || error instanceof InputFormatError) {
       console.error(`journeys ${name}: ${error.message}`);
       return 2;
     }
-    if (error instanceof StoreError) {
+    if (error instanceof StoreError || error instanceof BrokerUnreachableError) {
       console.error(`journeys ${name}: ${error.message}`);
       return 1;
     }

@@ -1,5 +1,6 @@
 import type { Store } from '../stores/store.js';
 import { formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
+import { namingReadErrors } from '../sources/input-errors.js';
 import type { InputLimits } from '../events/limits.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
@@ -29,11 +30,12 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   });
   let read = 0;
   for (const input of inputs) {
-    const batchesOfInput = inputBatches(input, {
-      format: options.format ?? formatOf(input),
-      delimiter: pipeline.definition.csv?.delimiter ?? ',',
-      size: options.batchSize ?? RECORDS_PER_CHUNK,
-    });
+    const format = options.format ?? formatOf(input);
+    const batchesOfInput = namingReadErrors(
+      input,
+      format,
+      inputBatches(input, { format, delimiter: pipeline.definition.csv?.delimiter ?? ',', size: options.batchSize ?? RECORDS_PER_CHUNK }),
+    );
     for await (const batch of batchesOfInput) {
       await processor.process(batch);
       read += batch.length;

@@ -7,13 +7,29 @@ import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function parseJsonEachRow<Row>(text: string): Row[] {
+/**
+ * Rows of JSONEachRow text. A FORMAT clause in the query overrides the format
+ * asked for, and CSV or TSV lines may even parse as JSON (a number, a quoted
+ * string): anything but an object per line is refused, not shown as rows.
+ */
+function parseJsonEachRow<Row>(text: string, sql: string): Row[] {
   const rows: Row[] = [];
   let start = 0;
   while (start < text.length) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
-    if (end > start) rows.push(JSON.parse(text.slice(start, end)) as Row);
+    if (end > start) {
+      let row: unknown;
+      try {
+        row = JSON.parse(text.slice(start, end));
+      } catch {
+        row = undefined;
+      }
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) {
+        throw new StoreError(`the query did not return JSON rows (does it end with a FORMAT clause?)\n  query: ${sql.slice(0, 300).replace(/\s+/g, ' ')}`, false);
+      }
+      rows.push(row as Row);
+    }
     start = end + 1;
   }
   return rows;
@@ -84,7 +100,12 @@ export class EmbeddedStore implements Store {
   }
 
   async query<Row>(sql: string, params?: QueryParams): Promise<Row[]> {
-    return parseJsonEachRow<Row>(await this.run(sql, params));
+    return parseJsonEachRow<Row>(await this.run(sql, params), sql);
+  }
+
+  async queryText(sql: string, params?: QueryParams): Promise<string> {
+    // The query's own FORMAT clause overrides the JSONEachRow that run() asks for.
+    return this.run(sql, params);
   }
 
   async insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void> {

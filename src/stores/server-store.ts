@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { StoreError, payloadBytes, type QueryParams, type RowPayload, type Store } from './store.js';
 import { parseServerUrl, type ServerAddress } from './store-url.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
@@ -77,6 +77,10 @@ export class ServerStore implements Store {
       request_timeout: options.requestTimeoutMs ?? 600_000,
       application: 'journeys',
       use_multipart_params_auto: true,
+      // The client logs every failed request (~13 lines each, retries included) and
+      // a config warning to stderr; every failure reaches the caller as a StoreError
+      // that says what to fix, so its own log would only bury that line.
+      log: { level: ClickHouseLogLevel.OFF },
     };
     const ctx = { server: address.display, username: address.username, database: options.database };
     // First without a database: tells a missing database apart from bad credentials.
@@ -130,6 +134,23 @@ export class ServerStore implements Store {
         async () => {
           const result = await this.client.query({ query: sql, query_params: params, format: 'JSONEachRow', clickhouse_settings: READ_SETTINGS });
           return result.json<Row>();
+        },
+        { policy: this.options.retry, isRetriable: isRetriableServerError, onRetry: this.retryLogger('query') },
+      );
+    } catch (error) {
+      throw describeServerError(error, this.context('a query', sql));
+    }
+  }
+
+  async queryText(sql: string, params?: QueryParams): Promise<string> {
+    try {
+      return await withRetry(
+        async () => {
+          // exec sends the text as is: query() would append a second FORMAT clause.
+          const result = await this.client.exec({ query: sql, query_params: params });
+          const chunks: Buffer[] = [];
+          for await (const chunk of result.stream) chunks.push(Buffer.from(chunk as Uint8Array));
+          return Buffer.concat(chunks).toString('utf8');
         },
         { policy: this.options.retry, isRetriable: isRetriableServerError, onRetry: this.retryLogger('query') },
       );

@@ -20,6 +20,8 @@ export interface Store {
   command(sql: string, params?: QueryParams): Promise<void>;
   /** Runs a query and returns its rows as objects (JSONEachRow). */
   query<Row = Record<string, unknown>>(sql: string, params?: QueryParams): Promise<Row[]>;
+  /** Runs a query that ends with its own FORMAT clause (e.g. `FORMAT TSV`) and returns ClickHouse's text as is. */
+  queryText(sql: string, params?: QueryParams): Promise<string>;
   /** Inserts rows given as JSON arrays in `columns` order, one array per line (JSONCompactEachRow). */
   insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void>;
   close(): Promise<void>;

@@ -27,6 +27,10 @@ export class FaultyStore implements Store {
     return this.inner.query<Row>(sql, params);
   }
 
+  queryText(sql: string, params?: QueryParams): Promise<string> {
+    return this.inner.queryText(sql, params);
+  }
+
   async insertCompactRows(table: string, columns: readonly string[], rows: RowPayload): Promise<void> {
     if (this.down && rows.length > 0) {
       this.failedInserts++;

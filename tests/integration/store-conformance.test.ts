@@ -175,6 +175,13 @@ function conformance(kind: string, open: () => Promise<{ store: Store; cleanup: 
     expect(row!.n).toBe(2_500);
   });
 
+  it('a query with its own FORMAT clause: queryText returns the text as is, query refuses it', async () => {
+    expect(await store.queryText("SELECT {n:UInt8} AS n, 'a\tb' AS s FORMAT TSVWithNames", { n: 3 })).toBe('n\ts\n3\ta\\tb\n');
+    // CSV lines can parse as JSON (a number, a quoted string): never taken for rows.
+    await expect(store.query("SELECT 'xy' FORMAT CSV")).rejects.toThrow(StoreError);
+    await expect(store.query('SELECT 1 FORMAT TSV')).rejects.toThrow(StoreError);
+  });
+
   it('reports a rejected query as a StoreError that quotes ClickHouse', async () => {
     await expect(store.query('SELECT no_such_column FROM events')).rejects.toThrow(StoreError);
     await expect(store.query('SELECT no_such_column FROM events')).rejects.toThrow(/no_such_column/);

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { parseFlags, oneOf } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
@@ -7,6 +6,7 @@ import { createProgress } from '../progress.js';
 import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../pipeline/ingest-files.js';
 import type { IngestSummary } from '../../pipeline/processor.js';
+import { inputProblem } from '../../sources/input-errors.js';
 
 export const HELP = `journeys ingest — read NDJSON or CSV events into the store
 
@@ -47,7 +47,10 @@ export async function run(argv: string[]): Promise<number> {
   const { definition } = requirePipeline('ingest', values.pipeline);
   const inputs = values.input ?? [];
   if (inputs.length === 0) throw new UsageError('journeys ingest needs --input <file> (or --input - for stdin)');
-  for (const input of inputs) if (input !== '-' && !existsSync(input)) throw new UsageError(`input file not found: ${input}`);
+  for (const input of inputs) {
+    const problem = inputProblem(input);
+    if (problem) throw new UsageError(problem);
+  }
   const format = values.format === undefined ? undefined : oneOf('format', values.format, ['ndjson', 'csv'] as const, 'ndjson');
   const started = Date.now();
   const progress = createProgress('ingesting');

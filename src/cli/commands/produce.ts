@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { parseFlags } from '../args.js';
 import { UsageError } from '../cli-error.js';
@@ -7,8 +6,10 @@ import { createProgress } from '../progress.js';
 import { GENERATOR_FLAGS, generatorOptionsFromFlags } from './generate.js';
 import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
 import { batches, formatOf, inputBatches } from '../../sources/file-source.js';
+import { inputProblem, namingReadErrors } from '../../sources/input-errors.js';
 import { generateEvents } from '../../sources/generator/index.js';
 import { partitionKeyOf } from '../../sources/kafka/partition-key.js';
+import { probeBrokers } from '../../sources/kafka/broker-probe.js';
 import { DEFAULT_LIMITS } from '../../events/limits.js';
 
 export const HELP = `journeys produce — publish events to a Kafka topic, keyed per the partitioning contract
@@ -65,12 +66,14 @@ export async function run(argv: string[]): Promise<number> {
     recordBatches = batches(generated(options), SEND_BATCH);
   } else {
     const input = values.input!;
-    if (input !== '-' && !existsSync(input)) throw new UsageError(`input file not found: ${input}`);
+    const problem = inputProblem(input);
+    if (problem) throw new UsageError(problem);
     if (!values.pipeline) throw new UsageError('--input needs --pipeline, whose identity order gives the message keys');
     pipelineName = values.pipeline;
-    recordBatches = inputBatches(input, { format: formatOf(input), delimiter: ',', size: SEND_BATCH });
+    recordBatches = namingReadErrors(input, formatOf(input), inputBatches(input, { format: formatOf(input), delimiter: ',', size: SEND_BATCH }));
   }
   const pipeline = compilePipeline(requirePipeline('produce', pipelineName).definition);
+  await probeBrokers(brokers);
   const kafka = new Kafka({ clientId: 'journeys-produce', brokers, logLevel: logLevel.WARN });
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();

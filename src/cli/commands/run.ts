@@ -5,6 +5,7 @@ import { STORE_FLAG, STORE_HELP, openStore } from '../store-option.js';
 import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { KafkaRunner } from '../../sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema } from '../../sources/kafka/kafka-options.js';
+import { probeBrokers } from '../../sources/kafka/broker-probe.js';
 import { createLogger } from '../../observability/logger.js';
 import { MetricsRegistry } from '../../observability/metrics.js';
 import { startMetricsServer } from '../../observability/metrics-server.js';
@@ -85,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const metrics = new MetricsRegistry();
   // Flag mistakes surface before the store is opened (and locked).
   const notifiers = notifiersFromFlags(values);
+  await probeBrokers(parsed.data.brokers);
   const store = await openStore(values, { migrate: true });
   const runner = new KafkaRunner({
     pipeline: compilePipeline(definition),

@@ -16,7 +16,8 @@ Usage: journeys sql <name|file|query> [--param k=v …] [--format table|json|csv
   --param k=v            a value for a {k:Type} placeholder (repeatable); named queries
                          fill in their defaults and say which ones they need.
                          DateTime values may be ISO times (2026-11-02T10:00:00Z) or 'YYYY-MM-DD hh:mm:ss' UTC
-  --format table|json|csv  output format (default table)
+  --format table|json|csv  output format (default table); or end the query with a FORMAT
+                         clause (FORMAT TSV, FORMAT CSVWithNames, …) to get ClickHouse's text as is
   --list                 list the named queries and their parameters
 ${STORE_HELP}`;
 
@@ -54,6 +55,9 @@ function resolveQuery(target: string, given: Record<string, string>): { sql: str
   return { sql: target.trim().replace(/;\s*$/, ''), params: given };
 }
 
+/** A trailing `FORMAT <name>` clause: the query picks its own output format. */
+const FORMAT_CLAUSE = /\bFORMAT\s+[A-Za-z][A-Za-z0-9_]*\s*$/i;
+
 function render(rows: ReadonlyArray<Record<string, unknown>>, format: 'table' | 'json' | 'csv'): string | undefined {
   if (format === 'json') return JSON.stringify(rows);
   if (rows.length === 0) return format === 'table' ? '(no rows)' : undefined;
@@ -87,10 +91,15 @@ export async function run(argv: string[]): Promise<number> {
     given[pair.slice(0, at)] = pair.slice(at + 1);
   }
   const { sql, params } = resolveQuery(positionals[0]!, given);
+  const ownFormat = FORMAT_CLAUSE.test(sql);
+  if (ownFormat && values.format !== undefined) throw new UsageError('give either --format or a FORMAT clause in the query, not both');
   // Migrations run only when pending (a read-only analyst user writes nothing); a missing database is an error, never created here.
-  const rows = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
-    store.query<Record<string, unknown>>(sql, Object.keys(params).length > 0 ? params : undefined),
-  );
+  const queryParams = Object.keys(params).length > 0 ? params : undefined;
+  if (ownFormat) {
+    process.stdout.write(await withStore(values, { migrate: true, requireDatabase: true }, (store) => store.queryText(sql, queryParams)));
+    return 0;
+  }
+  const rows = await withStore(values, { migrate: true, requireDatabase: true }, (store) => store.query<Record<string, unknown>>(sql, queryParams));
   const text = render(rows, format);
   if (text !== undefined) console.log(text);
   return 0;

@@ -1,39 +1,67 @@
 import type { Store } from '../stores/store.js';
 import type { RowBatcher } from './row-batcher.js';
+import type { SeenIds } from './sessionize-step.js';
 import { copiesStoredBefore, readStoredCopies, type WrittenCopy } from './stored-copies.js';
 
 /**
  * Accepted events are checked against the store in windows of this many:
  * one query per window (measured on a 1M-event store: ~8 ms for 1,000 ids,
- * ~34 ms for 10,000), run on ClickHouse's threads while the next window is
- * decoded.
+ * ~34 ms for 10,000), run between two inserts while the next window is decoded.
  */
 export const EVENTS_PER_COPY_CHECK = 10_000;
 
 /**
  * "An id already stored counts once", for events that arrive on time too
- * (late ones are checked by the late-event resolution). Within a window,
- * the ids seen so far catch a second copy before it is sessionized. At the
- * end of a window, one query, run after the window's rows are written, finds
- * the written events whose id the store also holds at another time: a copy
- * stored earlier (an earlier run, window or consumer) won, and the caller
- * takes the written copy back and repairs its key. At most one check is in
- * flight; memory is bounded by two windows.
+ * (late ones are checked when late events are resolved).
+ *
+ * - The ids of events not yet in the store (rows still pending or being
+ *   inserted, late events not yet resolved) are kept: a second copy of one
+ *   of them is a duplicate before it is sessionized. An id is let go once
+ *   the insert that carries it has completed.
+ * - At the end of each window, one query finds the window's accepted events
+ *   whose id the store holds at another time. Such a copy was stored before
+ *   this one arrived (had it not been, its id would still be kept), so the
+ *   one just accepted is the duplicate: the caller takes it back out of the
+ *   store and repairs its key.
+ *
+ * Memory is bounded by the rows in flight and two windows; at most one
+ * check is in flight.
  */
 export class CopyCheck {
-  /** Ids of the current window, handed to the sessionize step as the ids seen so far. */
-  readonly seen = new Set<string>();
+  /** Ids not yet known to be in the store, with the ship of the row writer that carries them (in ship order). */
+  private readonly unwritten = new Map<string, number>();
   private written: WrittenCopy[] = [];
   private inFlight: Promise<WrittenCopy[]> | undefined;
+  /** What the sessionize step checks and records. */
+  readonly seen: SeenIds;
 
   constructor(
-    private readonly store: Store,
-    private readonly pipeline: string,
-  ) {}
+    private readonly options: {
+      store: Store;
+      pipeline: string;
+      rows: RowBatcher;
+      /** Ids held elsewhere until they are written (the processor's unresolved late events). */
+      held: (eventId: string) => boolean;
+    },
+  ) {
+    this.seen = {
+      has: (eventId) => this.unwritten.has(eventId) || options.held(eventId),
+      add: (eventId) => this.unwritten.set(eventId, options.rows.nextShip),
+    };
+  }
 
   /** Notes events that were accepted (and queued for writing). */
   note(events: ReadonlyArray<{ key: string; eventId: string; timestampMs: number }>): void {
     for (const event of events) this.written.push({ key: event.key, eventId: event.eventId, timestampMs: event.timestampMs });
+  }
+
+  /** Marks ids as queued for writing now (late events written when they were resolved). */
+  queued(eventIds: readonly string[]): void {
+    const ship = this.options.rows.nextShip;
+    for (const eventId of eventIds) {
+      this.unwritten.delete(eventId);
+      this.unwritten.set(eventId, ship);
+    }
   }
 
   get windowFull(): boolean {
@@ -41,20 +69,21 @@ export class CopyCheck {
   }
 
   /**
-   * Ends the current window: starts its check after the rows queued so far
-   * are written, and returns the copies that lost in the check before it
-   * (waiting for that one first keeps a single check in flight).
+   * Ends the current window: starts its check after the inserts queued so
+   * far (pending rows keep filling the next insert), and returns the copies
+   * that lost in the check before it (waiting for that one first keeps a
+   * single check in flight).
    */
-  async rotate(rows: RowBatcher): Promise<WrittenCopy[]> {
+  async rotate(): Promise<WrittenCopy[]> {
     const previous = this.inFlight;
     this.inFlight = undefined;
     const losers = previous ? await previous : [];
+    this.forgetWritten();
     const written = this.written;
     this.written = [];
-    this.seen.clear();
     if (written.length > 0) {
-      const { store, pipeline } = this;
-      this.inFlight = rows.afterWrites(async () => copiesStoredBefore(written, await readStoredCopies(store, pipeline, written)));
+      const { store, pipeline, rows } = this.options;
+      this.inFlight = rows.afterQueuedWrites(async () => copiesStoredBefore(written, await readStoredCopies(store, pipeline, written)));
       // Handled by the next rotate or settle; a failure surfaces there.
       this.inFlight.catch(() => undefined);
     }
@@ -62,8 +91,17 @@ export class CopyCheck {
   }
 
   /** Checks everything noted so far and returns every copy that lost. */
-  async settle(rows: RowBatcher): Promise<WrittenCopy[]> {
-    const losers = await this.rotate(rows);
-    return [...losers, ...(await this.rotate(rows))];
+  async settle(): Promise<WrittenCopy[]> {
+    const losers = await this.rotate();
+    return [...losers, ...(await this.rotate())];
+  }
+
+  /** Lets go of the ids whose rows are in the store: the window checks find those. */
+  private forgetWritten(): void {
+    const writtenShips = this.options.rows.writtenShips;
+    for (const [eventId, ship] of this.unwritten) {
+      if (ship > writtenShips) break;
+      this.unwritten.delete(eventId);
+    }
   }
 }

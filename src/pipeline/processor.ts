@@ -106,7 +106,7 @@ export class JourneyProcessor {
     this.clock = options.clock ?? Date.now;
     this.rows = options.rows ?? new RowBatcher(options.store);
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
-    this.copies = new CopyCheck(options.store, options.pipeline.name);
+    this.copies = new CopyCheck({ store: options.store, pipeline: options.pipeline.name, rows: this.rows, held: (eventId) => this.pendingLate.has(eventId) });
     this.maxOpenGroups = options.maxOpenGroups ?? defaultMaxOpenGroups();
   }
 
@@ -165,7 +165,7 @@ export class JourneyProcessor {
     if (openGroups > this.maxOpenGroups) throw new OpenSessionLimitError(openGroups, this.maxOpenGroups);
     this.rebuildSettledDays();
     if (this.pendingLate.size >= LATE_EVENTS_PER_REPAIR) await this.resolveLate();
-    if (this.copies.windowFull) await this.takeBack(await this.copies.rotate(this.rows));
+    if (this.copies.windowFull) await this.takeBack(await this.copies.rotate());
     await this.rows.shipIfFull();
     return { deadLetters: deadLettersOfBatch };
   }
@@ -173,7 +173,7 @@ export class JourneyProcessor {
   /** Resolves once every effect so far, late events included, is in the store (rejects if a write failed). */
   async flush(): Promise<void> {
     await this.resolveLate();
-    await this.takeBack(await this.copies.settle(this.rows));
+    await this.takeBack(await this.copies.settle());
     await this.rows.flush();
   }
 
@@ -194,10 +194,12 @@ export class JourneyProcessor {
     const stored = await readStoredEventIds(store, pipeline.name, keys, late.map((event) => event.eventId));
     const lateTimesByKey = new Map<string, number[]>();
     const newRows: unknown[][] = [];
+    const newIds: string[] = [];
     for (const event of late) {
       if (stored.has(event.eventId)) this.summary.duplicates++;
       else {
         newRows.push(eventRow(this.where, event.classified));
+        newIds.push(event.eventId);
         this.summary.valid++;
       }
       const times = lateTimesByKey.get(event.key) ?? [];
@@ -205,6 +207,7 @@ export class JourneyProcessor {
       lateTimesByKey.set(event.key, times);
     }
     this.rows.addRows('events', newRows);
+    this.copies.queued(newIds);
     await this.repairAt(lateTimesByKey);
   }
 
@@ -269,7 +272,7 @@ export class JourneyProcessor {
   async checkpoint(options: { provisionalSessions?: boolean } = {}): Promise<void> {
     const { pipeline, store } = this.options;
     await this.resolveLate();
-    await this.takeBack(await this.copies.settle(this.rows));
+    await this.takeBack(await this.copies.settle());
     // Provisional rows make open sessions visible in the metrics; restoring
     // needs only the open groups, so frequent checkpoints may skip the rows.
     // Written a chunk at a time, shipped as inserts fill: memory stays near

@@ -34,6 +34,10 @@ const WRITE_RETRY_POLICY: RetryPolicy = { attempts: Infinity, baseDelayMs: 500, 
 export class RowBatcher {
   private readonly pending: Record<WrittenTable, RowBuffer> = { events: new RowBuffer(), dead_letters: new RowBuffer(), sessions: new RowBuffer() };
   private writes: Promise<void> = Promise.resolve();
+  /** Ships started so far; rows added now go out with ship number `shipsStarted + 1`. */
+  private shipsStarted = 0;
+  /** Ships whose inserts have all completed: rows of ships up to this number are in the store. */
+  private shipsWritten = 0;
 
   constructor(
     private readonly store: Store,
@@ -65,6 +69,24 @@ export class RowBatcher {
    */
   afterWrites<T>(task: () => Promise<T>): Promise<T> {
     this.queuePending();
+    return this.afterQueuedWrites(task);
+  }
+
+  /** The ship that rows added now will go out with: once `writtenShips` reaches it, they are in the store. */
+  get nextShip(): number {
+    return this.shipsStarted + 1;
+  }
+
+  get writtenShips(): number {
+    return this.shipsWritten;
+  }
+
+  /**
+   * Runs `task` after the inserts already queued, without shipping the rows
+   * still pending (they keep filling a large insert); inserts queued later
+   * wait for it. A failed task does not fail later inserts.
+   */
+  afterQueuedWrites<T>(task: () => Promise<T>): Promise<T> {
     const result = this.writes.then(task);
     // A failed insert before the task still surfaces at the next ship or flush.
     this.writes = this.writes.then(() => result.then(() => undefined, () => undefined));
@@ -74,11 +96,13 @@ export class RowBatcher {
   /** Queues the inserts of everything pending, after the inserts queued before. */
   private queuePending(): void {
     const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
+    const ship = ++this.shipsStarted;
     this.writes = this.writes.then(async () => {
       for (const { table, rows } of payloads) {
         await this.insertWithRetry(table, rows);
         this.pending[table].recycle(rows);
       }
+      this.shipsWritten = ship;
     });
     // Marked handled here; a failure still surfaces at the next ship or flush.
     this.writes.catch(() => undefined);

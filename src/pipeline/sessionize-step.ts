@@ -4,6 +4,12 @@ import { toSessionEvent } from '../sessions/session-event.js';
 import type { RawRecord } from './compiled-pipeline.js';
 import type { DecodedEvent, DecodedRecord } from './decode-records.js';
 
+/** The ids a sessionize step checks and records (a Set will do). */
+export interface SeenIds {
+  has(eventId: string): boolean;
+  add(eventId: string): unknown;
+}
+
 export interface SessionizeResult {
   /** Valid, new events placed in open sessions. */
   accepted: DecodedEvent[];
@@ -22,8 +28,8 @@ export function sessionizeDecoded(
   records: readonly RawRecord[],
   decoded: readonly DecodedRecord[],
   receivedAtMs: number,
-  /** Event ids seen earlier in the same batch (a batch may be sessionized in chunks). */
-  batchIds = new Set<string>(),
+  /** Event ids seen earlier (in the same batch, or the caller's window): a second copy is a duplicate. */
+  batchIds: SeenIds = new Set<string>(),
 ): SessionizeResult {
   const result: SessionizeResult = { accepted: [], late: [], deadLetters: [], duplicates: 0 };
   for (let i = 0; i < decoded.length; i++) {

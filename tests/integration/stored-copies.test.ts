@@ -81,4 +81,17 @@ describe('a message id already stored counts once, on time or late, in any run',
     expect(summary).toMatchObject({ valid: lines.length - 1, duplicates: 1 });
     expect(await resultSnapshot(store, pipeline)).toBe(await resultSnapshot(store, reference));
   });
+
+  it('an on-time copy of a late event not yet resolved against the store counts once', async () => {
+    const late = page('/sale', { id: 'late-1', anonymousId: 'dora', at: '2026-11-02T16:05:00.000Z' });
+    const lateCopy = page('/sale', { id: 'late-1', anonymousId: 'dora', at: '2026-11-02T18:31:00.000Z' });
+    const lines = [d3At('2026-11-02T16:00:00.000Z'), d4, ...laterTraffic(17, 2), late];
+    const reference = freshPipeline();
+    await ingestFiles(store, reference, [writeTemp('reference.ndjson', [...lines, tick('2026-11-02T18:31:00.000Z')])]);
+    const pipeline = freshPipeline();
+    const summary = await ingestFiles(store, pipeline, [writeTemp('with-copy.ndjson', [...lines, lateCopy, tick('2026-11-02T18:31:00.000Z')])]);
+    expect(summary).toMatchObject({ valid: lines.length + 1, duplicates: 1 });
+    expect(await copiesOf(pipeline, 'late-1')).toEqual([{ ts: '2026-11-02 16:05:00.000' }]);
+    expect(await resultSnapshot(store, pipeline)).toBe(await resultSnapshot(store, reference));
+  });
 });

@@ -5,6 +5,7 @@ import { StoreError } from '../stores/store.js';
 import { MissingDatabaseError } from '../stores/missing-database.js';
 import { InputFormatError } from '../sources/input-errors.js';
 import { BrokerUnreachableError } from '../sources/kafka/broker-probe.js';
+import { OpenSessionLimitError } from '../pipeline/open-session-limit.js';
 
 interface Command {
   HELP: string;
@@ -66,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`journeys ${name}: ${error.message}`);
       return 2;
     }
-    if (error instanceof StoreError || error instanceof BrokerUnreachableError) {
+    if (error instanceof StoreError || error instanceof BrokerUnreachableError || error instanceof OpenSessionLimitError) {
       console.error(`journeys ${name}: ${error.message}`);
       return 1;
     }

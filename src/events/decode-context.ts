@@ -1,6 +1,7 @@
 import type { IdentityOrder } from './identity.js';
 import type { InputLimits } from './limits.js';
 import type { Issue } from '../core/result.js';
+import { describeTimeMs, isTimeInRange } from './civil-time.js';
 
 /** What normalization needs besides the record: limits, identity order, salt, arrival time. */
 export interface DecodeContext {
@@ -12,7 +13,11 @@ export interface DecodeContext {
   receivedAtMs: number;
 }
 
-/** The checks every event time must pass, whatever the source format. */
+/**
+ * The checks every event time must pass, whatever the source format. Range
+ * first: a computed time (Segment's skew correction, an epoch column) can be
+ * any number, and nothing after this may call toISOString on it unchecked.
+ */
 export function eventTimeIssue(
   timestampMs: number | undefined,
   receivedAtMs: number,
@@ -20,13 +25,15 @@ export function eventTimeIssue(
   path: string,
 ): Issue | undefined {
   if (timestampMs === undefined) return { path, message: 'no usable event time' };
+  if (!isTimeInRange(timestampMs)) return { path, message: `event time ${describeTimeMs(timestampMs)} is out of range` };
+  if (!isTimeInRange(receivedAtMs)) return { path, message: `receipt time ${describeTimeMs(receivedAtMs)} is out of range` };
   if (timestampMs < limits.minTimestampMs) {
-    return { path, message: `event time ${new Date(timestampMs).toISOString()} is before ${new Date(limits.minTimestampMs).toISOString()}` };
+    return { path, message: `event time ${describeTimeMs(timestampMs)} is before ${describeTimeMs(limits.minTimestampMs)}` };
   }
   if (timestampMs - receivedAtMs > limits.maxFutureSkewMs) {
     return {
       path,
-      message: `event time ${new Date(timestampMs).toISOString()} is more than ${limits.maxFutureSkewMs} ms ahead of its receipt at ${new Date(receivedAtMs).toISOString()}`,
+      message: `event time ${describeTimeMs(timestampMs)} is more than ${limits.maxFutureSkewMs} ms ahead of its receipt at ${describeTimeMs(receivedAtMs)}`,
     };
   }
   return undefined;

@@ -3,26 +3,20 @@ import type { CsvMapping } from '../journey/csv-mapping.js';
 import { NO_WEB_CONTEXT, type JourneyEvent } from './journey-event.js';
 import type { InputLimits } from './limits.js';
 import { identityKey } from './identity.js';
-import { parseIsoMs } from './time.js';
+import { createCsvTimeReader } from './csv-time.js';
 import { eventTimeIssue, type DecodeContext } from './decode-context.js';
 import { issuesFromZod, summarizeIssues } from './issues.js';
 import { dead, ok, type StepResult } from '../core/result.js';
 import { stableId } from '../core/hash.js';
 
 const STEP = 'decode-csv';
-const SPACED_ISO = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*(UTC|GMT|Z|[+-]\d\d:?\d\d)?$/i;
+const NUMBER = /^\s*(-?\d+(\.\d+)?([eE][-+]?\d+)?)?\s*$/;
 
-function parseCsvTime(text: string, format: CsvMapping['timestampFormat']): number | undefined {
-  if (format === 'epoch_ms' || format === 'epoch_s') {
-    if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
-    return Math.round(Number(text) * (format === 'epoch_s' ? 1000 : 1));
-  }
-  const spaced = SPACED_ISO.exec(text.trim());
-  if (spaced) {
-    const zone = !spaced[3] || /^(UTC|GMT)$/i.test(spaced[3]) ? 'Z' : spaced[3];
-    return parseIsoMs(`${spaced[1]}T${spaced[2]}${zone}`);
-  }
-  return parseIsoMs(text);
+/** What a column must hold; a column named by several roles gets all their rules. */
+interface ColumnRule {
+  required?: boolean;
+  maxLength?: number;
+  numeric?: boolean;
 }
 
 /**
@@ -30,18 +24,25 @@ function parseCsvTime(text: string, format: CsvMapping['timestampFormat']): numb
  * column mapping of the journey definition.
  */
 export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
-  const required = z.string().trim().min(1, 'required');
-  const shape: Record<string, z.ZodType> = {
-    [mapping.timestamp]: required.max(64),
-    [mapping.event]: required.max(512),
-    [mapping.key]: required.max(limits.maxIdLength),
-  };
-  if (mapping.eventId) shape[mapping.eventId] = required.max(limits.maxIdLength);
-  if (mapping.sourceSessionId) shape[mapping.sourceSessionId] = z.string().max(limits.maxIdLength);
-  for (const column of mapping.numeric) {
-    shape[column] = z.string().regex(/^\s*(-?\d+(\.\d+)?([eE][-+]?\d+)?)?\s*$/, 'expected a number');
+  // One schema per column with every rule that applies to it: a role column
+  // that is also numeric (REES46's user_id) stays required.
+  const rules = new Map<string, ColumnRule>();
+  const rule = (column: string, add: ColumnRule) => rules.set(column, { ...rules.get(column), ...add });
+  rule(mapping.timestamp, { required: true, maxLength: 64 });
+  rule(mapping.event, { required: true, maxLength: 512 });
+  rule(mapping.key, { required: true, maxLength: limits.maxIdLength });
+  if (mapping.eventId) rule(mapping.eventId, { required: true, maxLength: limits.maxIdLength });
+  if (mapping.sourceSessionId) rule(mapping.sourceSessionId, { maxLength: limits.maxIdLength });
+  for (const column of mapping.numeric) rule(column, { numeric: true });
+  const shape: Record<string, z.ZodType> = {};
+  for (const [column, { maxLength, required, numeric }] of rules) {
+    let schema = required ? z.string().trim().min(1, 'required') : z.string();
+    if (maxLength !== undefined) schema = schema.max(maxLength);
+    if (numeric) schema = schema.regex(NUMBER, 'expected a number');
+    shape[column] = schema;
   }
   const schema = z.looseObject(shape);
+  const readTime = createCsvTimeReader({ format: mapping.timestampFormat, timeZone: mapping.timeZone });
   const kept = mapping.properties ? new Set(mapping.properties) : undefined;
 
   return function decodeCsvRow(fields: Record<string, string>, raw: string, ctx: DecodeContext): StepResult<JourneyEvent> {
@@ -53,11 +54,12 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
       const issues = issuesFromZod(result.error);
       return dead(STEP, `invalid CSV row: ${summarizeIssues(issues)}`, issues);
     }
-    const timestampMs = parseCsvTime(fields[mapping.timestamp]!, mapping.timestampFormat);
+    const timestampMs = readTime(fields[mapping.timestamp]!);
     const timeIssue = eventTimeIssue(timestampMs, ctx.receivedAtMs, limits, mapping.timestamp);
     if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
     const keyValue = fields[mapping.key]!.trim();
-    const properties: Record<string, unknown> = {};
+    // No prototype: a column named __proto__ is a property like any other.
+    const properties: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [column, value] of Object.entries(fields)) {
       if (!kept || kept.has(column)) properties[column] = value;
     }

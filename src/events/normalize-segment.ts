@@ -24,7 +24,7 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
   const times = segmentTimesMs(message);
   const timestampMs = times.eventMs;
   const receivedAtMs = times.receivedMs ?? ctx.receivedAtMs;
-  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, 'timestamp');
+  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, times.eventFrom);
   if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
 
   const key = identityKey(message, ctx.identity.site);

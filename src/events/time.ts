@@ -1,4 +1,4 @@
-const HAS_ZONE = /(?:Z|[+-]\d\d:?\d\d)$/i;
+import { civilToUtcMs, DAY_MS, daysFromCivil, isRealDate, isTimeInRange } from './civil-time.js';
 
 /** The two-digit number at `at`, or NaN when either character is not a digit. */
 function twoDigits(text: string, at: number): number {
@@ -7,30 +7,12 @@ function twoDigits(text: string, at: number): number {
   return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : NaN;
 }
 
-const DAY_MS = 86_400_000;
-
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (month 1–12), after Howard Hinnant's days_from_civil. */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yearOfEra = y - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
-  return era * 146_097 + dayOfEra - 719_468;
-}
-
 /**
  * The form nearly every producer sends, `2026-11-02T10:00:00.000Z`, read with
  * integer arithmetic: Date.parse is several times slower, and Date.UTC plus a
  * Date to reject day 31 of a 30-day month still took ~13% of the core (three
- * times per Segment message). Anything else, and any field out of range, falls
- * through to Date.parse, which decides.
+ * times per Segment message). Anything else, and any field out of range, goes
+ * to the general reader below, which decides.
  */
 function parseCanonicalUtc(text: string): number | undefined {
   if (text.length !== 24 || text.charCodeAt(23) !== 90 /* Z */ || text.charCodeAt(10) !== 84 /* T */) return undefined;
@@ -44,22 +26,52 @@ function parseCanonicalUtc(text: string): number | undefined {
   const msDigit = text.charCodeAt(22) - 48;
   const ms = twoDigits(text, 20) * 10 + (msDigit >= 0 && msDigit <= 9 ? msDigit : NaN);
   // NaN (a non-digit) fails every comparison below.
-  if (!(month >= 1 && month <= 12 && day >= 1 && hour <= 23 && minute <= 59 && second <= 59 && ms >= 0 && year >= 0)) return undefined;
-  if (day > DAYS_IN_MONTH[month - 1]! && !(month === 2 && day === 29 && isLeapYear(year))) return undefined;
+  if (!(hour <= 23 && minute <= 59 && second <= 59 && ms >= 0 && year >= 0 && isRealDate(year, month, day))) return undefined;
   return daysFromCivil(year, month, day) * DAY_MS + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
 }
 
 /**
- * Parses an ISO-8601 time to ms since the epoch. A time without a zone
- * designator is read as UTC: reading it in the machine's zone would make the
- * same input give different results on different machines.
+ * Everything parseIsoMs accepts (docs/events.md, "Times"): a date, optionally
+ * a time (T, t or a space between) with optional seconds and fraction, and,
+ * with a time, an optional zone. Nothing is guessed: Date.parse, which this
+ * replaced, read `01-02-2018` as 2 January and `2026-02-30` as 2 March.
+ */
+const ISO_TIME =
+  /^(\d{4})-(\d\d)-(\d\d)(?:[Tt ](\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d\d):?(\d\d))?)?$/;
+
+function parseGeneralIso(text: string): number | undefined {
+  const m = ISO_TIME.exec(text);
+  if (!m) return undefined;
+  // Digits past milliseconds are dropped, as Date.parse did.
+  const fraction = m[7] === undefined ? 0 : Number(m[7].padEnd(3, '0').slice(0, 3));
+  const local = civilToUtcMs({
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4] ?? 0),
+    minute: Number(m[5] ?? 0),
+    second: Number(m[6] ?? 0),
+    ms: fraction,
+  });
+  if (local === undefined) return undefined;
+  if (m[9] === undefined) return local;
+  const offsetHours = Number(m[10]);
+  const offsetMinutes = Number(m[11]);
+  if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+  const ms = local - (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMinutes) * 60_000;
+  return isTimeInRange(ms) ? ms : undefined;
+}
+
+/**
+ * Parses a strict ISO-8601 / RFC 3339 time to ms since the epoch; undefined
+ * for anything else, for dates that do not exist (30 February, hour 24, a leap
+ * second) and for years outside 0000–9999. A time without a zone designator is
+ * read as UTC: reading it in the machine's zone would make the same input give
+ * different results on different machines.
  */
 export function parseIsoMs(text: string | undefined): number | undefined {
   if (text === undefined || text === '') return undefined;
-  const canonical = parseCanonicalUtc(text);
-  if (canonical !== undefined) return canonical;
-  const ms = Date.parse(HAS_ZONE.test(text) ? text : `${text}Z`);
-  return Number.isFinite(ms) ? ms : undefined;
+  return parseCanonicalUtc(text) ?? parseGeneralIso(text);
 }
 
 export interface SegmentTimes {
@@ -69,19 +81,26 @@ export interface SegmentTimes {
   receivedAt?: string | undefined;
 }
 
+/** Where the event time came from, as the issue path of a dead letter. */
+export const SKEW_CORRECTED = 'receivedAt − (sentAt − originalTimestamp)';
+
 /**
  * Segment's clock-skew correction: when the device clock is wrong, both
  * originalTimestamp and sentAt carry the same error, so
  * receivedAt − (sentAt − originalTimestamp) is the true event time. Without all
  * three, `timestamp` (already corrected by Segment), then originalTimestamp.
- * Returns receivedAt too, parsed once.
+ * Returns receivedAt too, parsed once, and which field(s) the event time came
+ * from. The corrected time can lie outside years 0000–9999 although each part
+ * is inside: eventTimeIssue rejects it with that reason.
  */
-export function segmentTimesMs(times: SegmentTimes): { eventMs: number | undefined; receivedMs: number | undefined } {
+export function segmentTimesMs(times: SegmentTimes): { eventMs: number | undefined; receivedMs: number | undefined; eventFrom: string } {
   const original = parseIsoMs(times.originalTimestamp);
   const sent = parseIsoMs(times.sentAt);
   const received = parseIsoMs(times.receivedAt);
   if (original !== undefined && sent !== undefined && received !== undefined) {
-    return { eventMs: received - (sent - original), receivedMs: received };
+    return { eventMs: received - (sent - original), receivedMs: received, eventFrom: SKEW_CORRECTED };
   }
-  return { eventMs: parseIsoMs(times.timestamp) ?? original, receivedMs: received };
+  const timestamp = parseIsoMs(times.timestamp);
+  if (timestamp !== undefined) return { eventMs: timestamp, receivedMs: received, eventFrom: 'timestamp' };
+  return { eventMs: original, receivedMs: received, eventFrom: original === undefined ? 'timestamp' : 'originalTimestamp' };
 }

@@ -44,6 +44,8 @@ export function describeOrigin(origin: Origin): string {
 /** A record that failed a step, with everything needed to inspect or replay it. */
 export interface DeadLetter {
   raw: string;
+  /** The record's original bytes, only when they are not valid UTF-8 (`raw` then has U+FFFD for each invalid sequence). */
+  bytes?: Uint8Array | undefined;
   origin: Origin;
   step: string;
   reason: string;

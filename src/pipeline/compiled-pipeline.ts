@@ -12,6 +12,12 @@ import { dead, type Origin, type StepResult } from '../core/result.js';
 /** A raw input record as a source hands it over. */
 export interface RawRecord {
   raw: string;
+  /**
+   * The original bytes, set only when they are not valid UTF-8: `raw` is then
+   * their decoding with U+FFFD for each invalid sequence, and a dead letter
+   * keeps these bytes (docs/events.md).
+   */
+  bytes?: Uint8Array;
   origin: Origin;
   /** CSV fields by column name, when the source is a CSV reader. */
   fields?: Record<string, string>;

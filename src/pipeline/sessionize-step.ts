@@ -38,6 +38,7 @@ export function sessionizeDecoded(
       const record = records[i]!;
       result.deadLetters.push({
         raw: record.raw,
+        bytes: record.bytes,
         origin: record.origin,
         step: item.step,
         reason: item.reason,

@@ -57,13 +57,13 @@ export function sessionRow(r: SessionRecord): unknown[] {
   ];
 }
 
-export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw'] as const;
+export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw', 'raw_base64'] as const;
 
 /** One dead_letters row in DEAD_LETTER_COLUMNS order. */
 export function deadLetterRow(pipeline: string, letter: DeadLetter): unknown[] {
   const origin = describeOrigin(letter.origin);
   return [
     pipeline, stableId(origin, letter.raw), letter.receivedAtMs, letter.origin.kind, origin, letter.step,
-    letter.reason, JSON.stringify(letter.issues), letter.raw,
+    letter.reason, JSON.stringify(letter.issues), letter.raw, letter.bytes ? Buffer.from(letter.bytes.buffer, letter.bytes.byteOffset, letter.bytes.byteLength).toString('base64') : '',
   ];
 }

@@ -85,6 +85,14 @@ ORDER BY (pipeline, hour)`,
     expect(toClusterStatements('-- why\n-- cluster: skip\nALTER TABLE events MODIFY SETTING non_replicated_deduplication_window = 1000', ctx)).toEqual([]);
   });
 
+  it('005 adds raw_base64 to the dead letters of every shard and to their Distributed table', () => {
+    const [statement] = splitStatements(readSql('migrations/005_dead_letter_bytes.sql'));
+    expect(toClusterStatements(statement!, ctx)).toEqual([
+      "ALTER TABLE dead_letters_local ON CLUSTER prod ADD COLUMN IF NOT EXISTS raw_base64 String DEFAULT '' AFTER raw",
+      "ALTER TABLE dead_letters ON CLUSTER prod ADD COLUMN IF NOT EXISTS raw_base64 String DEFAULT '' AFTER raw",
+    ]);
+  });
+
   it('refuses what it cannot convert instead of running it on one node', () => {
     expect(() => toClusterStatements('CREATE TABLE IF NOT EXISTS mystery (a UInt8) ENGINE = MergeTree ORDER BY a', ctx)).toThrow(/no cluster layout/);
     expect(() => toClusterStatements('OPTIMIZE TABLE events FINAL', ctx)).toThrow(/cannot convert/);

@@ -1,7 +1,7 @@
 import type { Store } from '../stores/store.js';
-import { formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
+import { checkCsvHeader, formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
 import { namingReadErrors } from '../sources/input-errors.js';
-import type { InputLimits } from '../events/limits.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
 
@@ -13,6 +13,8 @@ export interface IngestOptions {
   emailSalt?: string | undefined;
   onProgress?: (read: number) => void;
   onRollupDay?: (done: number, total: number) => void;
+  /** Told about optional CSV columns a file lacks; default: printed to stderr. */
+  onWarning?: (message: string) => void;
 }
 
 /** File runs share one stream state per pipeline, so a file continues where the previous one ended. */
@@ -20,6 +22,14 @@ export const FILE_STREAM = 'files';
 
 /** Ingests NDJSON/CSV files (or `-` for stdin) through the core into the store. */
 export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inputs: readonly string[], options: IngestOptions = {}): Promise<IngestSummary> {
+  const csv = pipeline.definition.csv;
+  const delimiter = csv?.delimiter ?? ',';
+  const maxRecordBytes = (options.limits ?? DEFAULT_LIMITS).maxRecordBytes;
+  // Every file's header first: a file missing a required column stops the run before anything is written.
+  for (const input of inputs) {
+    if (input !== '-' && (options.format ?? formatOf(input)) === 'csv') await checkCsvHeader(input, { delimiter, maxRecordBytes, mapping: csv });
+  }
+  const onWarning = options.onWarning ?? ((message: string) => console.error(`warning: ${message}`));
   const processor = await JourneyProcessor.start({
     pipeline,
     store,
@@ -34,7 +44,7 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
     const batchesOfInput = namingReadErrors(
       input,
       format,
-      inputBatches(input, { format, delimiter: pipeline.definition.csv?.delimiter ?? ',', size: options.batchSize ?? RECORDS_PER_CHUNK }),
+      inputBatches(input, { format, delimiter, size: options.batchSize ?? RECORDS_PER_CHUNK, maxRecordBytes, csv, onWarning }),
     );
     for await (const batch of batchesOfInput) {
       await processor.process(batch);

@@ -1,8 +1,11 @@
-import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
 import type { RawRecord } from '../pipeline/compiled-pipeline.js';
 import type { Origin } from '../core/result.js';
+import { DEFAULT_LIMITS } from '../events/limits.js';
+import type { CsvMapping } from '../journey/csv-mapping.js';
+import { inputChunks, openInput } from './input-bytes.js';
+import { CsvRecordSplitter, overlongReason, type CsvRecord } from './csv-records.js';
+import { checkHeader, jsonHint, missingColumnsMessage } from './csv-header.js';
+import { InputFormatError } from './input-errors.js';
 
 export type FileFormat = 'ndjson' | 'csv';
 
@@ -11,15 +14,13 @@ export function formatOf(path: string): FileFormat {
   return /\.csv(\.gz)?$/i.test(path) ? 'csv' : 'ndjson';
 }
 
-function originOf(path: string, line: number): Origin {
+export function originOf(path: string, line: number): Origin {
   return path === '-' ? { kind: 'stdin', line } : { kind: 'file', file: path, line };
 }
 
-function open(path: string): Readable {
-  // 256 KB reads: reading a 1.15 GB file took 0.77 s of CPU with the default
-  // 64 KB, 0.33 s with 256 KB, 0.26 s with 1 MB; end to end +2% over the
-  // default (1 MB gave no clear further gain and holds more memory per chunk).
-  return path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
+/** The bytes of an input, decompressed when it is .gz, with read errors that name it. */
+export function inputBytes(path: string): AsyncIterable<Buffer | string> {
+  return inputChunks(path, openInput(path));
 }
 
 const NEWLINE = 0x0a;
@@ -30,43 +31,89 @@ function lineText(bytes: Buffer, start: number, end: number): string {
   return bytes.toString('utf8', start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
 }
 
+/** A line over the record limit: only its first bytes are kept, and its size. */
+export interface OverlongLine {
+  head: string;
+  bytes: number;
+}
+
+/** How much of an over-long line a dead letter keeps. */
+const OVERLONG_HEAD_BYTES = 4096;
+
+/** Collects the bytes of a line that spans chunks, and stops collecting once it passes the limit. */
+class SpanningLine {
+  private pieces: Buffer[] = [];
+  private head: Buffer | undefined;
+  bytes = 0;
+
+  constructor(private readonly maxLineBytes: number) {}
+
+  add(piece: Buffer): void {
+    this.bytes += piece.length;
+    if (this.head) return;
+    this.pieces.push(piece);
+    if (this.bytes > this.maxLineBytes) {
+      // A copy: a view would keep the whole concatenation (up to the limit) alive.
+      this.head = Buffer.from(Buffer.concat(this.pieces).subarray(0, OVERLONG_HEAD_BYTES));
+      this.pieces = [];
+    }
+  }
+
+  /** The whole line (concatenated once), or its head and size past the limit. */
+  take(): string | OverlongLine {
+    const line = this.head ? { head: this.head.toString('utf8'), bytes: this.bytes } : lineText(Buffer.concat(this.pieces), 0, this.bytes);
+    this.pieces = [];
+    this.head = undefined;
+    this.bytes = 0;
+    return line;
+  }
+}
+
 /**
  * The lines of a byte stream (LF or CRLF), one array per chunk read, with
  * backpressure: the stream is read only as fast as lines are taken.
  * (readline's async iterator reads ahead and queues lines, which then outlive
  * young-generation collections.) Each line is decoded on its own, straight
- * from the chunk; only a line that spans chunks is copied. 0x0a never occurs
- * inside a multi-byte UTF-8 character, so splitting bytes is safe. Handing
- * over a chunk's lines at once, not line by line, saves two async-generator
- * steps per line: reading the 1M-line benchmark file into 100-record batches
- * took 0.65 s line by line, 0.40 s this way.
+ * from the chunk; a line that spans chunks is concatenated once at its end.
+ * 0x0a never occurs inside a multi-byte UTF-8 character, so splitting bytes
+ * is safe. Handing over a chunk's lines at once, not line by line, saves two
+ * async-generator steps per line: reading the 1M-line benchmark file into
+ * 100-record batches took 0.65 s line by line, 0.40 s this way.
+ *
+ * A line over `maxLineBytes` (CR included) comes as an OverlongLine: it is
+ * not decoded, and past the limit not even kept, so a 50 MB line costs a
+ * 4 KB head, not 50 MB copied again for every chunk.
  */
-export async function* lineChunks(input: AsyncIterable<Buffer | string>): AsyncGenerator<string[]> {
-  let rest: Buffer | undefined;
+export async function* lineChunks(
+  input: AsyncIterable<Buffer | string>,
+  { maxLineBytes = Infinity }: { maxLineBytes?: number } = {},
+): AsyncGenerator<Array<string | OverlongLine>> {
+  const spanning = new SpanningLine(maxLineBytes);
+  const lineAt = (chunk: Buffer, start: number, end: number): string | OverlongLine =>
+    end - start > maxLineBytes ? { head: chunk.toString('utf8', start, Math.min(end, start + OVERLONG_HEAD_BYTES)), bytes: end - start } : lineText(chunk, start, end);
   for await (const piece of input) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    const found: string[] = [];
+    const found: Array<string | OverlongLine> = [];
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
-    if (rest) {
+    if (spanning.bytes > 0) {
       if (end === -1) {
-        rest = Buffer.concat([rest, chunk]);
+        spanning.add(chunk);
         continue;
       }
-      const spanning = Buffer.concat([rest, chunk.subarray(0, end)]);
-      found.push(lineText(spanning, 0, spanning.length));
-      rest = undefined;
+      spanning.add(chunk.subarray(0, end));
+      found.push(spanning.take());
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
     for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      found.push(lineText(chunk, start, end));
+      found.push(lineAt(chunk, start, end));
       start = end + 1;
     }
-    if (start < chunk.length) rest = chunk.subarray(start);
+    if (start < chunk.length) spanning.add(chunk.subarray(start));
     if (found.length > 0) yield found;
   }
-  if (rest) yield [lineText(rest, 0, rest.length)];
+  if (spanning.bytes > 0) yield [spanning.take()];
 }
 
 /** Collects items into arrays of `size` (the last one may be shorter). */
@@ -90,15 +137,27 @@ class BatchCollector<T> {
   }
 }
 
-/** NDJSON records, one per non-blank line, with file:line origins, in batches of `size`. */
-export async function* ndjsonBatches(path: string, size: number, input: Readable = open(path)): AsyncGenerator<RawRecord[]> {
+/**
+ * NDJSON records, one per non-blank line, with file:line origins, in batches
+ * of `size`. A line over `maxRecordBytes` becomes a record with an error (its
+ * head as raw text), dead-lettered without being parsed.
+ */
+export async function* ndjsonBatches(
+  path: string,
+  size: number,
+  { input = inputBytes(path), maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes }: { input?: AsyncIterable<Buffer | string>; maxRecordBytes?: number } = {},
+): AsyncGenerator<RawRecord[]> {
   const collector = new BatchCollector<RawRecord>(size);
   let line = 0;
-  for await (const texts of lineChunks(input)) {
+  for await (const texts of lineChunks(input, { maxLineBytes: maxRecordBytes })) {
     for (const text of texts) {
       line++;
-      if (text.trim() === '') continue;
-      const full = collector.add({ raw: text, origin: originOf(path, line) });
+      if (typeof text === 'string' && text.trim() === '') continue;
+      const record: RawRecord =
+        typeof text === 'string'
+          ? { raw: text, origin: originOf(path, line) }
+          : { raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) };
+      const full = collector.add(record);
       if (full) yield full;
     }
   }
@@ -106,31 +165,85 @@ export async function* ndjsonBatches(path: string, size: number, input: Readable
   if (rest) yield rest;
 }
 
+export interface CsvReadOptions {
+  delimiter: string;
+  maxRecordBytes?: number;
+  /** Checked against the header before the first row; without one any header is taken. */
+  mapping?: CsvMapping | undefined;
+  onWarning?: ((message: string) => void) | undefined;
+  input?: AsyncIterable<Buffer | string>;
+}
 
 /**
- * CSV rows as named fields (header row first). A row whose column count
- * differs from the header becomes a record with an error, so it is
- * dead-lettered rather than silently misread.
+ * CSV rows as named fields (header row first), each with its raw text and the
+ * line it starts on. The header is checked against the mapping before any row
+ * is read: a missing required column throws an InputFormatError naming it and
+ * the file, a missing optional one is reported to onWarning and read as
+ * empty. A row that is not valid CSV (csv-records.ts), is over the record
+ * limit or has a column count other than the header's becomes a record with
+ * an error, dead-lettered rather than misread; the rows after it are read as
+ * usual. Fields have no prototype, so a `__proto__` column is kept.
  */
-export async function* readCsv(path: string, options: { delimiter: string }, input: Readable = open(path)): AsyncGenerator<RawRecord> {
-  const parser = input.pipe(
-    parse({ delimiter: options.delimiter, raw: true, info: true, relax_column_count: true, skip_empty_lines: true, bom: true }),
-  );
+export async function* readCsv(path: string, options: CsvReadOptions): AsyncGenerator<RawRecord> {
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
+  const name = path === '-' ? 'stdin' : path;
+  const splitter = new CsvRecordSplitter({ delimiter: options.delimiter, maxRecordBytes });
   let header: string[] | undefined;
-  for await (const item of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-    const raw = item.raw.replace(/\r?\n$/, '');
+  let missingOptional: string[] = [];
+  const toRawRecord = (record: CsvRecord): RawRecord | undefined => {
+    const origin = originOf(path, record.line);
     if (!header) {
-      header = item.record.map((name) => name.trim());
-      continue;
+      if ('error' in record) throw new InputFormatError(`${name}:${record.line}: cannot read the CSV header: ${record.error}.${jsonHint(record.raw)}`);
+      header = record.values.map((column) => column.trim());
+      if (header.length > 0 && header[0]!.charCodeAt(0) === 0xfeff) header[0] = header[0]!.slice(1);
+      if (options.mapping) {
+        const check = checkHeader(header, options.mapping);
+        if (check.missingRequired.length > 0) {
+          throw new InputFormatError(missingColumnsMessage(name, header, check.missingRequired, { headerRaw: record.raw }));
+        }
+        missingOptional = check.missingOptional;
+        for (const column of missingOptional) {
+          options.onWarning?.(`${name}: the CSV header has no column ${column}; it is optional in the csv mapping and read as empty`);
+        }
+      }
+      return undefined;
     }
-    const origin = originOf(path, item.info.lines);
-    if (item.record.length !== header.length) {
-      yield { raw, origin, error: `expected ${header.length} columns (${header.join(',')}), got ${item.record.length}` };
-      continue;
+    if ('error' in record) return { raw: record.raw, origin, error: record.error };
+    if (record.values.length !== header.length) {
+      return { raw: record.raw, origin, error: `expected ${header.length} columns (${header.join(',')}), got ${record.values.length}` };
     }
-    const fields: Record<string, string> = {};
-    header.forEach((name, i) => (fields[name] = item.record[i]!));
-    yield { raw, origin, fields };
+    const fields = Object.create(null) as Record<string, string>;
+    for (let i = 0; i < header.length; i++) fields[header[i]!] = record.values[i]!;
+    for (const column of missingOptional) fields[column] = '';
+    return { raw: record.raw, origin, fields };
+  };
+  const records: CsvRecord[] = [];
+  let line = 0;
+  for await (const lines of lineChunks(options.input ?? inputBytes(path), { maxLineBytes: maxRecordBytes })) {
+    for (const text of lines) splitter.push(text, ++line, records);
+    for (const record of records) {
+      const raw = toRawRecord(record);
+      if (raw) yield raw;
+    }
+    records.length = 0;
+  }
+  splitter.end(records);
+  for (const record of records) {
+    const raw = toRawRecord(record);
+    if (raw) yield raw;
+  }
+}
+
+/**
+ * Reads a CSV file's header only and checks it against the mapping (throws
+ * like readCsv), so a run over several files can refuse a bad one before
+ * anything is written.
+ */
+export async function checkCsvHeader(path: string, options: Omit<CsvReadOptions, 'onWarning' | 'input'>): Promise<void> {
+  // The first row, if any, comes only after the header passed.
+  for await (const row of readCsv(path, options)) {
+    void row;
+    break;
   }
 }
 
@@ -145,7 +258,22 @@ export async function* batches<T>(records: AsyncIterable<T>, size: number): Asyn
   if (rest) yield rest;
 }
 
+export interface InputBatchOptions {
+  format: FileFormat;
+  delimiter: string;
+  size: number;
+  /** Records (lines, CSV rows) over this many bytes are dead-lettered unread; default limits.maxRecordBytes. */
+  maxRecordBytes?: number;
+  /** The CSV mapping whose columns the header must have (checked before the first row); none: any header. */
+  csv?: CsvMapping | undefined;
+  /** Told about optional CSV columns a file lacks. */
+  onWarning?: ((message: string) => void) | undefined;
+}
+
 /** An input's records in batches of `size`: NDJSON read chunk by chunk, CSV rows (header first) grouped. */
-export function inputBatches(path: string, options: { format: FileFormat; delimiter: string; size: number }): AsyncIterable<RawRecord[]> {
-  return options.format === 'csv' ? batches(readCsv(path, { delimiter: options.delimiter }), options.size) : ndjsonBatches(path, options.size);
+export function inputBatches(path: string, options: InputBatchOptions): AsyncIterable<RawRecord[]> {
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
+  if (options.format === 'ndjson') return ndjsonBatches(path, options.size, { maxRecordBytes });
+  const rows = readCsv(path, { delimiter: options.delimiter, maxRecordBytes, mapping: options.csv, onWarning: options.onWarning });
+  return batches(rows, options.size);
 }

@@ -17,7 +17,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
   it('maps the REES46 columns, splits 30-minute sessions and dead-letters bad rows', async () => {
     const pipeline = compilePipeline(loadDefinition('rees46', { pipelinesDir: 'pipelines' }).definition);
     const summary = await ingestFiles(store, pipeline, ['tests/fixtures/rees46-sample.csv']);
-    // 14 rows: 1 exact duplicate row, 4 bad rows (missing user_id, wrong column count, bad time, price "12.5O").
+    // 14 rows: 1 exact duplicate row, 4 bad rows (empty user_id, wrong column count, bad time, price "12.5O").
     expect(summary).toEqual({ read: 14, valid: 9, duplicates: 1, dead_lettered: 4, sessions: 5 });
     const sessions = await store.query<{ key: string; event_count: number; ordered_level: number; source_session_id: string }>(
       "SELECT key, event_count, ordered_level, source_session_id FROM sessions FINAL WHERE pipeline = 'rees46' ORDER BY key, start",
@@ -38,7 +38,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     expect(bob[0]!.source_session_id).toBe('9333dfbd-b87a-4708-9857-6336556b0fcc');
     const reasons = await store.query<{ origin: string; reason: string }>("SELECT origin, reason FROM dead_letters FINAL WHERE pipeline = 'rees46' ORDER BY origin");
     expect(reasons.map((r) => r.origin)).toEqual([11, 12, 13, 15].map((line) => `tests/fixtures/rees46-sample.csv:${line}`));
-    expect(reasons[0]!.reason).toMatch(/user_id/);
+    expect(reasons[0]!.reason).toBe('invalid CSV row: user_id: required');
     expect(reasons[1]!.reason).toMatch(/expected 9 columns/);
     expect(reasons[2]!.reason).toMatch(/no usable event time/);
     expect(reasons[3]!.reason).toMatch(/price: expected a number/);
@@ -51,6 +51,48 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     // Time to next counts from the first reach of a stage: view → cart took 3 min (541312140) and
     // 28 min 50 s (554748717: first view 00:02:10, cart 00:31). Median 955 s; p90 = 180 + 0.9 × 1550 s.
     expect(funnel.stages[0]).toMatchObject({ median_time_to_next_ms: 955_000, p90_time_to_next_ms: 1_575_000 });
+  });
+
+  it('reads the REES46 cosmetics layout without category_id, and dead-letters bad quotes and empty keys row by row', async () => {
+    // Before: every row was dead-lettered ("category_id: expected string, received undefined"), and the bad quote aborted the run.
+    const definition = loadDefinition('rees46', { pipelinesDir: 'pipelines' }).definition;
+    const pipeline = compilePipeline({ ...definition, name: 'rees46_cosmetics' });
+    const file = 'tests/fixtures/rees46-cosmetics-no-category.csv';
+    const warnings: string[] = [];
+    const summary = await ingestFiles(store, pipeline, [file], { onWarning: (message) => warnings.push(message) });
+    expect(warnings).toEqual([`${file}: the CSV header has no column category_id; it is optional in the csv mapping and read as empty`]);
+    expect(summary).toMatchObject({ read: 9, valid: 6, duplicates: 0, dead_lettered: 3, sessions: 3 });
+    const letters = await store.query<{ origin: string; reason: string; raw: string }>(
+      "SELECT origin, reason, raw FROM dead_letters FINAL WHERE pipeline = 'rees46_cosmetics' ORDER BY origin",
+    );
+    expect(letters.map((l) => [l.origin, l.reason])).toEqual([
+      [`${file}:7`, 'not valid CSV: a quote inside unquoted field 5'],
+      [`${file}:8`, 'not valid CSV: the quoted field opened on line 8 is not closed before the end of the input'],
+      [`${file}:9`, 'invalid CSV row: user_id: required'],
+    ]);
+    expect(letters[0]!.raw).toBe('2019-12-01 00:03:00 UTC,cart,57,,ab"c,1.00,377138006,d1fdcbf1-bb1f-434b-8f1a-4b77f29a84a0');
+    const events = await store.query<{ key: string; properties: string }>(
+      "SELECT key, properties FROM events FINAL WHERE pipeline = 'rees46_cosmetics' ORDER BY ts",
+    );
+    expect(events.map((e) => e.key)).toEqual(['u:463240011', 'u:463240011', 'u:377138006', 'u:377138006', 'u:463240011', 'u:555555555']);
+    expect(JSON.parse(events[0]!.properties)).toMatchObject({ category_id: '', brand: 'runail' });
+    expect(JSON.parse(events[3]!.properties)).toMatchObject({ brand: 'kapous, "pro"' });
+  });
+
+  it('refuses a run whose CSV lacks a required column before anything is written, naming the column and the file', async () => {
+    const definition = loadDefinition('rees46', { pipelinesDir: 'pipelines' }).definition;
+    const pipeline = compilePipeline({ ...definition, name: 'rees46_no_price' });
+    const noPrice = writeTemp('no-price.csv', [
+      'event_time,event_type,product_id,category_id,category_code,brand,user_id,user_session',
+      '2019-10-01 00:00:00 UTC,view,1,2,,b,7,s',
+    ]);
+    // The good file comes first: its rows must not be written either.
+    const run = ingestFiles(store, pipeline, ['tests/fixtures/rees46-cosmetics-no-category.csv', noPrice], { onWarning: () => {} });
+    await expect(run).rejects.toThrow(`${noPrice}: the CSV header has no column price, which the csv mapping requires`);
+    const [written] = await store.query<{ events: string; letters: string }>(
+      "SELECT (SELECT count() FROM events WHERE pipeline = 'rees46_no_price') AS events, (SELECT count() FROM dead_letters WHERE pipeline = 'rees46_no_price') AS letters",
+    );
+    expect(written).toEqual({ events: 0, letters: 0 });
   });
 
   it('--level journey follows one person across sessions within the conversion window', async () => {

@@ -78,7 +78,8 @@ export class DeadLetterTopic {
   private budgetOf(target: string): Promise<number> {
     let budget = this.budgets.get(target);
     if (!budget) {
-      budget = maxBatchBytes(this.options.admin, target).then(({ bytes, source }) => {
+      budget = this.create(target).then(async () => {
+        const { bytes, source } = await maxBatchBytes(this.options.admin, target);
         this.options.logger.info({ topic: target, maxBatchBytes: bytes, source }, 'dead-letter sends limited');
         return Math.max(MIN_SEND_BYTES, bytes - BATCH_MARGIN_BYTES);
       });
@@ -86,5 +87,18 @@ export class DeadLetterTopic {
       budget.catch(() => this.budgets.delete(target));
     }
     return budget;
+  }
+
+  /**
+   * Creates the topic (broker defaults) and waits for its leaders before the
+   * first send, instead of leaving it to auto-creation: kafkajs retries a
+   * broker's whole request when one partition of a topic just created has no
+   * leader yet, and the partitions that had taken their letters got them twice.
+   * Without the right to create, auto-creation still does it.
+   */
+  private async create(target: string): Promise<void> {
+    const { admin } = this.options;
+    if ((await admin.listTopics().catch(() => [target])).includes(target)) return;
+    await admin.createTopics({ topics: [{ topic: target }], waitForLeaders: true }).catch(() => false);
   }
 }

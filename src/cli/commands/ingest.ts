@@ -7,6 +7,7 @@ import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../pipeline/ingest-files.js';
 import type { IngestSummary } from '../../pipeline/processor.js';
 import { inputProblem } from '../../sources/input-errors.js';
+import { DEFAULT_WARN_DEAD_SHARE, deadLetterLevel, deadLetterMessage, topDeadLetterReason } from '../dead-letter-check.js';
 
 export const HELP = `journeys ingest — read NDJSON or CSV events into the store
 
@@ -16,6 +17,8 @@ ${PIPELINE_HELP}
   --input <path>         a file to read (repeat for several); - reads stdin
   --format ndjson|csv    override the format guessed from the file name
   --json                 print the summary as one JSON object
+  --warn-dead-share <s>  warn when more than this share of the records is dead-lettered
+                         (default ${DEFAULT_WARN_DEAD_SHARE}); when every record is, ingest exits 2
 ${STORE_HELP}
 
 Invalid records are kept in the dead_letters table with the reason and file:line.
@@ -38,6 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     input: { type: 'string', multiple: true },
     format: { type: 'string' },
     json: { type: 'boolean' },
+    'warn-dead-share': { type: 'string' },
     ...STORE_FLAG,
   });
   if (values.help) {
@@ -52,17 +56,25 @@ export async function run(argv: string[]): Promise<number> {
     if (problem) throw new UsageError(problem);
   }
   const format = values.format === undefined ? undefined : oneOf('format', values.format, ['ndjson', 'csv'] as const, 'ndjson');
+  const warnShare = values['warn-dead-share'] === undefined ? DEFAULT_WARN_DEAD_SHARE : Number(values['warn-dead-share']);
+  if (!(warnShare >= 0 && warnShare <= 1)) throw new UsageError(`--warn-dead-share takes a share between 0 and 1, e.g. 0.05 (got "${values['warn-dead-share']}")`);
   const started = Date.now();
   const progress = createProgress('ingesting');
-  const summary = await withStore(values, { migrate: true }, (store) =>
-    ingestFiles(store, compilePipeline(definition), inputs, {
+  const { summary, level, top } = await withStore(values, { migrate: true }, async (store) => {
+    const summary = await ingestFiles(store, compilePipeline(definition), inputs, {
       format,
       emailSalt: process.env['JOURNEYS_EMAIL_SALT'],
       onProgress: (read) => progress.update(read),
       onRollupDay: (done, total) => progress.update(done, `rebuilding rollups: day ${done}/${total}`),
-    }),
-  );
+    });
+    const level = deadLetterLevel(summary, { warnShare });
+    const top = level === 'ok' ? undefined : await topDeadLetterReason(store, { pipeline: definition.name, sinceMs: started });
+    return { summary, level, top };
+  });
   progress.done(summary.read);
   console.log(values.json ? JSON.stringify(summary) : printSummary(summary, (Date.now() - started) / 1000));
-  return 0;
+  if (level === 'ok') return 0;
+  // A run that ingested nothing is almost always the wrong pipeline or format: not a success.
+  console.error(`journeys ingest: ${deadLetterMessage(summary, { level, pipeline: definition.name, top })}`);
+  return level === 'all' ? 2 : 0;
 }

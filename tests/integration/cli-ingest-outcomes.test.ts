@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { journeys, tempStore } from '../helpers/run-cli.js';
+import { writeTemp } from '../helpers/store.js';
+import { at, page, track } from '../helpers/segment.js';
+
+const good = [page('/', { anonymousId: 'v1', at: at(0) }), track('Product Viewed', { anonymousId: 'v1', at: at(1) }), page('/', { anonymousId: 'v2', at: at(2) })];
+
+describe('ingest: runs that dead-letter too much', () => {
+  it('every record dead-lettered (records of another shape than the pipeline reads): exit 2, one line with the reason', () => {
+    const crm = writeTemp('crm.ndjson', ['{"contact": {"id": 7}', '{"contact": {"id": 7}']);
+    const result = journeys(['ingest', '--pipeline', 'ecommerce', '--input', crm, '--store', tempStore(), '--json']);
+    expect(result.status).toBe(2);
+    expect(JSON.parse(result.stdout)).toMatchObject({ read: 2, valid: 0, dead_lettered: 2 });
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/all 2 records were dead-lettered, nothing was ingested: is the input meant for pipeline ecommerce.* Most common reason: not JSON.* \(2 records, e\.g\. .*crm\.ndjson:\d\)/);
+  });
+
+  it('more than --warn-dead-share dead-lettered: a warning, exit 0; at or below it, nothing', () => {
+    const store = tempStore();
+    const mixed = writeTemp('mixed.ndjson', [...good, '{"type":"track"']);
+    const warned = journeys(['ingest', '--pipeline', 'ecommerce', '--input', mixed, '--store', store]);
+    expect(warned.status).toBe(0);
+    expect(warned.stderr).toMatch(/warning: 1 of 4 records \(25\.0%\) were dead-lettered\. Most common reason: not JSON.*\(1 record, e\.g\. .*mixed\.ndjson:4\)/);
+    const quiet = journeys(['ingest', '--pipeline', 'ecommerce', '--input', mixed, '--store', store, '--warn-dead-share', '0.25']);
+    expect(quiet).toMatchObject({ status: 0, stderr: '' });
+    expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', mixed, '--store', store, '--warn-dead-share', '2'])).toMatchObject({ status: 2, stderr: expect.stringContaining('between 0 and 1') });
+  });
+});

@@ -1,6 +1,5 @@
 import type { Store } from '../stores/store.js';
 import { checkCsvHeader, formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
-import { namingReadErrors } from '../sources/input-errors.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK, type IngestSummary } from './processor.js';
@@ -41,11 +40,7 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   let read = 0;
   for (const input of inputs) {
     const format = options.format ?? formatOf(input);
-    const batchesOfInput = namingReadErrors(
-      input,
-      format,
-      inputBatches(input, { format, delimiter, size: options.batchSize ?? RECORDS_PER_CHUNK, maxRecordBytes, csv, onWarning }),
-    );
+    const batchesOfInput = inputBatches(input, { format, delimiter, size: options.batchSize ?? RECORDS_PER_CHUNK, maxRecordBytes, csv, onWarning });
     for await (const batch of batchesOfInput) {
       await processor.process(batch);
       read += batch.length;

@@ -6,7 +6,7 @@ import { createProgress } from '../progress.js';
 import { GENERATOR_FLAGS, generatorOptionsFromFlags } from './generate.js';
 import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
 import { batches, formatOf, inputBatches } from '../../sources/file-source.js';
-import { inputProblem, namingReadErrors } from '../../sources/input-errors.js';
+import { inputProblem } from '../../sources/input-errors.js';
 import { generateEvents } from '../../sources/generator/index.js';
 import { partitionKeyOf } from '../../sources/kafka/partition-key.js';
 import { probeBrokers } from '../../sources/kafka/broker-probe.js';
@@ -70,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     if (problem) throw new UsageError(problem);
     if (!values.pipeline) throw new UsageError('--input needs --pipeline, whose identity order gives the message keys');
     pipelineName = values.pipeline;
-    recordBatches = namingReadErrors(input, formatOf(input), inputBatches(input, { format: formatOf(input), delimiter: ',', size: SEND_BATCH }));
+    recordBatches = inputBatches(input, { format: formatOf(input), delimiter: ',', size: SEND_BATCH });
   }
   const pipeline = compilePipeline(requirePipeline('produce', pipelineName).definition);
   await probeBrokers(brokers);

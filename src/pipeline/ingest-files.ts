@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import type { Store } from '../stores/store.js';
 import { checkCsvHeader, formatOf, inputBatches, type FileFormat } from '../sources/file-source.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../events/limits.js';
@@ -40,7 +41,10 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
   let read = 0;
   for (const input of inputs) {
     const format = options.format ?? formatOf(input);
-    const batchesOfInput = inputBatches(input, { format, delimiter, size: options.batchSize ?? RECORDS_PER_CHUNK, maxRecordBytes, csv, onWarning });
+    // Origins, and so dead-letter ids, name a file by its real path: ./x.ndjson,
+    // x.ndjson, /abs/x.ndjson and a symlink to it are one file, read again.
+    const path = input === '-' ? input : realpathSync(input);
+    const batchesOfInput = inputBatches(path, { format, delimiter, size: options.batchSize ?? RECORDS_PER_CHUNK, maxRecordBytes, csv, onWarning });
     for await (const batch of batchesOfInput) {
       await processor.process(batch);
       read += batch.length;

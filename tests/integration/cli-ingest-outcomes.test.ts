@@ -1,3 +1,5 @@
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { journeys, tempStore } from '../helpers/run-cli.js';
 import { writeTemp } from '../helpers/store.js';
@@ -24,5 +26,20 @@ describe('ingest: runs that dead-letter too much', () => {
     const quiet = journeys(['ingest', '--pipeline', 'ecommerce', '--input', mixed, '--store', store, '--warn-dead-share', '0.25']);
     expect(quiet).toMatchObject({ status: 0, stderr: '' });
     expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', mixed, '--store', store, '--warn-dead-share', '2'])).toMatchObject({ status: 2, stderr: expect.stringContaining('between 0 and 1') });
+  });
+});
+
+describe('ingest: dead letters of one file, whatever the path it is given by', () => {
+  it('./x, x, /abs/x, a/../x and a symlink to x are one origin: its bad line is one dead letter', () => {
+    const store = tempStore();
+    const file = writeTemp('x.ndjson', [...good, '{"type":"track"']);
+    const dir = dirname(file);
+    mkdirSync(join(dir, 'a'));
+    symlinkSync(file, join(dir, 'link.ndjson'));
+    for (const spelling of [`./${basename(file)}`, basename(file), file, `a/../${basename(file)}`, 'link.ndjson']) {
+      expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', spelling, '--store', store, '--warn-dead-share', '1'], { cwd: dir }).status).toBe(0);
+    }
+    const rows = JSON.parse(journeys(['sql', 'SELECT origin FROM dead_letters FINAL', '--store', store, '--format', 'json']).stdout);
+    expect(rows).toEqual([{ origin: `${file}:4` }]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileLinearRegex } from './linear-regex.js';
 
 /**
  * A property predicate. Several operators in one predicate must all hold
@@ -11,9 +12,12 @@ export const predicateSchema = z
     prefix: z.string().optional().describe('A string starting with this text'),
     regex: z
       .string()
-      .refine((pattern) => isValidRegex(pattern), { message: 'not a valid regular expression' })
+      .check((ctx) => {
+        const compiled = compileLinearRegex(ctx.value);
+        if (compiled.kind === 'invalid') ctx.issues.push({ code: 'custom', message: compiled.reason, input: ctx.value });
+      })
       .optional()
-      .describe('A string matching this regular expression (JavaScript syntax)'),
+      .describe('A string matching this regular expression somewhere (RE2 syntax; matching time is linear in the value)'),
     exists: z.boolean().optional().describe('true: the field is present and not null; false: it is absent'),
     gt: z.number().optional(),
     gte: z.number().optional(),
@@ -23,15 +27,6 @@ export const predicateSchema = z
   .refine((p) => Object.values(p).some((v) => v !== undefined), { message: 'a predicate needs at least one operator' });
 
 export type Predicate = z.infer<typeof predicateSchema>;
-
-function isValidRegex(pattern: string): boolean {
-  try {
-    new RegExp(pattern);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function toNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
@@ -62,8 +57,11 @@ export function compilePredicate(predicate: Predicate): (value: unknown) => bool
     tests.push((v) => typeof v === 'string' && v.startsWith(prefix));
   }
   if (predicate.regex !== undefined) {
-    const regex = new RegExp(predicate.regex);
-    tests.push((v) => typeof v === 'string' && regex.test(v));
+    const regex = compileLinearRegex(predicate.regex);
+    // The schema refused invalid patterns; a predicate built by hand fails here, at compile time.
+    if (regex.kind === 'invalid') throw new Error(`regex ${predicate.regex}: ${regex.reason}`);
+    const test = regex.test;
+    tests.push((v) => typeof v === 'string' && test(v));
   }
   const bounds: Array<[number | undefined, (a: number, b: number) => boolean]> = [
     [predicate.gt, (a, b) => a > b],

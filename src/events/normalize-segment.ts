@@ -5,17 +5,19 @@ import { identityKey } from './identity.js';
 import { eventTimeIssue, type DecodeContext } from './decode-context.js';
 import { dead, ok, type StepResult } from '../core/result.js';
 import { stableId } from '../core/hash.js';
+import { textOf } from '../core/text-of.js';
 
 const STEP = 'normalize-segment';
 
-function campaignOf(campaign: Record<string, unknown> | undefined): Campaign {
+// The schema typed every campaign field as text.
+function campaignOf(campaign: NonNullable<SegmentMessage['context']>['campaign']): Campaign {
   if (!campaign) return EMPTY_CAMPAIGN;
   return {
-    source: String(campaign['source'] ?? ''),
-    medium: String(campaign['medium'] ?? ''),
-    name: String(campaign['name'] ?? ''),
-    term: String(campaign['term'] ?? ''),
-    content: String(campaign['content'] ?? ''),
+    source: campaign.source ?? '',
+    medium: campaign.medium ?? '',
+    name: campaign.name ?? '',
+    term: campaign.term ?? '',
+    content: campaign.content ?? '',
   };
 }
 
@@ -35,8 +37,9 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
 
   const context = message.context ?? {};
   const page = context.page ?? {};
+  // Properties are not validated (any JSON object): their values go through textOf.
   const properties = message.properties ?? {};
-  const name = message.type === 'track' ? message.event! : (message.name ?? String(properties['name'] ?? ''));
+  const name = message.type === 'track' ? message.event! : (message.name ?? textOf(properties['name']) ?? '');
   return ok({
     eventId: message.messageId ?? stableId('content', raw),
     source: 'site',
@@ -50,9 +53,9 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
     contactId: '',
     emailHash: '',
     sourceSessionId: '',
-    pageUrl: page.url ?? String(properties['url'] ?? ''),
-    pagePath: page.path ?? String(properties['path'] ?? ''),
-    referrer: page.referrer ?? String(properties['referrer'] ?? ''),
+    pageUrl: page.url ?? textOf(properties['url']) ?? '',
+    pagePath: page.path ?? textOf(properties['path']) ?? '',
+    referrer: page.referrer ?? textOf(properties['referrer']) ?? '',
     campaign: campaignOf(context.campaign),
     userAgent: context.userAgent ?? '',
     locale: context.locale ?? '',

@@ -4,6 +4,7 @@ import type { JourneyDefinition } from './definition-schema.js';
 import { compileMatchRule } from './match-rule.js';
 import { compileChannelClassifier } from './channel-rules.js';
 import { compileEventPath } from './event-path.js';
+import { textOf } from '../core/text-of.js';
 
 /** An event with what the journey definition says about it. */
 export interface ClassifiedEvent {
@@ -45,14 +46,14 @@ export function createClassifier(definition: JourneyDefinition): (event: Journey
       device: typeof appDevice === 'string' ? (/(ios|android|mobile)/i.test(appDevice) ? 'mobile' : appDevice) : ua.device,
       browser: ua.browser,
       os: ua.os,
-      segment: segment === undefined || segment === null ? '' : String(segment),
+      segment: textOf(segment) ?? '',
     };
   };
 }
 
 function touchpointOf(event: JourneyEvent): string {
   if (event.source === 'crm') {
-    return event.name === 'activity' ? `crm:${String(event.properties['channel'])}` : `crm:${event.name}`;
+    return event.name === 'activity' ? `crm:${textOf(event.properties['channel']) ?? ''}` : `crm:${event.name}`;
   }
   if (event.type === 'page' || event.type === 'screen') return event.pagePath || event.name || event.type;
   return event.name || event.type;

@@ -1,11 +1,14 @@
+import { isUtf8 } from 'node:buffer';
 import type { RawRecord } from '../pipeline/compiled-pipeline.js';
 import type { Origin } from '../core/result.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
 import type { CsvMapping } from '../journey/csv-mapping.js';
 import { inputChunks, openInput } from './input-bytes.js';
 import { CsvRecordSplitter, overlongReason, type CsvRecord } from './csv-records.js';
-import { checkHeader, jsonHint, missingColumnsMessage } from './csv-header.js';
+import { jsonHint, missingColumnsMessage } from './csv-header.js';
 import { InputFormatError } from './input-errors.js';
+import { csvHeaderOf, csvRowFields, type CsvHeader } from './csv-row.js';
+import { checkedLine, InvalidLines, type InvalidUtf8Line } from './utf8-lines.js';
 
 export type FileFormat = 'ndjson' | 'csv';
 
@@ -26,9 +29,20 @@ export function inputBytes(path: string): AsyncIterable<Buffer | string> {
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
 
-/** One line's text, without a trailing CR (CRLF files). */
+/** Where a line's text ends: before a trailing CR (CRLF files). */
+function lineEnd(bytes: Buffer, start: number, end: number): number {
+  return end > start && bytes[end - 1] === RETURN ? end - 1 : end;
+}
+
+/** One line's text, without a trailing CR. */
 function lineText(bytes: Buffer, start: number, end: number): string {
-  return bytes.toString('utf8', start, end > start && bytes[end - 1] === RETURN ? end - 1 : end);
+  return bytes.toString('utf8', start, lineEnd(bytes, start, end));
+}
+
+/** One line's text, with its original bytes if they are not valid UTF-8. */
+function checkedLineText(bytes: Buffer, start: number, end: number): string | InvalidUtf8Line {
+  const stop = lineEnd(bytes, start, end);
+  return checkedLine(bytes.toString('utf8', start, stop), bytes.subarray(start, stop));
 }
 
 /** A line over the record limit: only its first bytes are kept, and its size. */
@@ -60,8 +74,8 @@ class SpanningLine {
   }
 
   /** The whole line (concatenated once), or its head and size past the limit. */
-  take(): string | OverlongLine {
-    const line = this.head ? { head: this.head.toString('utf8'), bytes: this.bytes } : lineText(Buffer.concat(this.pieces), 0, this.bytes);
+  take(): string | OverlongLine | InvalidUtf8Line {
+    const line = this.head ? { head: this.head.toString('utf8'), bytes: this.bytes } : checkedLineText(Buffer.concat(this.pieces), 0, this.bytes);
     this.pieces = [];
     this.head = undefined;
     this.bytes = 0;
@@ -83,17 +97,24 @@ class SpanningLine {
  * A line over `maxLineBytes` (CR included) comes as an OverlongLine: it is
  * not decoded, and past the limit not even kept, so a 50 MB line costs a
  * 4 KB head, not 50 MB copied again for every chunk.
+ *
+ * A line whose bytes are not valid UTF-8 comes as an InvalidUtf8Line (its
+ * text with U+FFFD, and its bytes). One native pass over a chunk's complete
+ * lines finds out whether any has such bytes; only then are they checked one
+ * by one, so valid input costs that one pass per 256 KB chunk.
  */
 export async function* lineChunks(
   input: AsyncIterable<Buffer | string>,
   { maxLineBytes = Infinity }: { maxLineBytes?: number } = {},
-): AsyncGenerator<Array<string | OverlongLine>> {
+): AsyncGenerator<Array<string | OverlongLine | InvalidUtf8Line>> {
   const spanning = new SpanningLine(maxLineBytes);
-  const lineAt = (chunk: Buffer, start: number, end: number): string | OverlongLine =>
-    end - start > maxLineBytes ? { head: chunk.toString('utf8', start, Math.min(end, start + OVERLONG_HEAD_BYTES)), bytes: end - start } : lineText(chunk, start, end);
+  const lineAt = (chunk: Buffer, start: number, end: number, utf8: boolean): string | OverlongLine | InvalidUtf8Line =>
+    end - start > maxLineBytes
+      ? { head: chunk.toString('utf8', start, Math.min(end, start + OVERLONG_HEAD_BYTES)), bytes: end - start }
+      : utf8 ? lineText(chunk, start, end) : checkedLineText(chunk, start, end);
   for await (const piece of input) {
     const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    const found: Array<string | OverlongLine> = [];
+    const found: Array<string | OverlongLine | InvalidUtf8Line> = [];
     let start = 0;
     let end = chunk.indexOf(NEWLINE);
     if (spanning.bytes > 0) {
@@ -106,8 +127,10 @@ export async function* lineChunks(
       start = end + 1;
       end = chunk.indexOf(NEWLINE, start);
     }
+    const last = chunk.lastIndexOf(NEWLINE);
+    const utf8 = last <= start || isUtf8(chunk.subarray(start, last));
     for (; end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-      found.push(lineAt(chunk, start, end));
+      found.push(lineAt(chunk, start, end, utf8));
       start = end + 1;
     }
     if (start < chunk.length) spanning.add(chunk.subarray(start));
@@ -156,7 +179,9 @@ export async function* ndjsonBatches(
       const record: RawRecord =
         typeof text === 'string'
           ? { raw: text, origin: originOf(path, line) }
-          : { raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) };
+          : 'original' in text
+            ? { raw: text.text, bytes: text.original, origin: originOf(path, line) }
+            : { raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) };
       const full = collector.add(record);
       if (full) yield full;
     }
@@ -171,6 +196,8 @@ export interface CsvReadOptions {
   /** Checked against the header before the first row; without one any header is taken. */
   mapping?: CsvMapping | undefined;
   onWarning?: ((message: string) => void) | undefined;
+  /** Told the header line as it is in the file (`journeys produce` sends it with every row). */
+  onHeader?: ((line: string) => void) | undefined;
   input?: AsyncIterable<Buffer | string>;
 }
 
@@ -188,39 +215,40 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
   const name = path === '-' ? 'stdin' : path;
   const splitter = new CsvRecordSplitter({ delimiter: options.delimiter, maxRecordBytes });
-  let header: string[] | undefined;
-  let missingOptional: string[] = [];
+  let header: CsvHeader | undefined;
+  const invalid = new InvalidLines();
   const toRawRecord = (record: CsvRecord): RawRecord | undefined => {
     const origin = originOf(path, record.line);
     if (!header) {
       if ('error' in record) throw new InputFormatError(`${name}:${record.line}: cannot read the CSV header: ${record.error}.${jsonHint(record.raw)}`);
-      header = record.values.map((column) => column.trim());
-      if (header.length > 0 && header[0]!.charCodeAt(0) === 0xfeff) header[0] = header[0]!.slice(1);
-      if (options.mapping) {
-        const check = checkHeader(header, options.mapping);
-        if (check.missingRequired.length > 0) {
-          throw new InputFormatError(missingColumnsMessage(name, header, check.missingRequired, { headerRaw: record.raw }));
-        }
-        missingOptional = check.missingOptional;
-        for (const column of missingOptional) {
-          options.onWarning?.(`${name}: the CSV header has no column ${column}; it is optional in the csv mapping and read as empty`);
-        }
+      const read = csvHeaderOf(record.values, options.mapping);
+      if (read.missingRequired.length > 0) {
+        throw new InputFormatError(missingColumnsMessage(name, read.header.names, read.missingRequired, { headerRaw: record.raw }));
       }
+      header = read.header;
+      for (const column of header.missingOptional) {
+        options.onWarning?.(`${name}: the CSV header has no column ${column}; it is optional in the csv mapping and read as empty`);
+      }
+      options.onHeader?.(record.raw);
       return undefined;
     }
-    if ('error' in record) return { raw: record.raw, origin, error: record.error };
-    if (record.values.length !== header.length) {
-      return { raw: record.raw, origin, error: `expected ${header.length} columns (${header.join(',')}), got ${record.values.length}` };
-    }
-    const fields = Object.create(null) as Record<string, string>;
-    for (let i = 0; i < header.length; i++) fields[header[i]!] = record.values[i]!;
-    for (const column of missingOptional) fields[column] = '';
-    return { raw: record.raw, origin, fields };
+    // Shared with the Kafka consumer (csv-message.ts): a replayed file reads the same.
+    const read: RawRecord = { raw: record.raw, origin, ...csvRowFields(record, header) };
+    if (invalid.size > 0) read.bytes = invalid.bytesOf(record.line, record.raw);
+    return read;
   };
   const records: CsvRecord[] = [];
   let line = 0;
   for await (const lines of lineChunks(options.input ?? inputBytes(path), { maxLineBytes: maxRecordBytes })) {
-    for (const text of lines) splitter.push(text, ++line, records);
+    for (const text of lines) {
+      line++;
+      if (typeof text !== 'string' && 'original' in text) {
+        invalid.add(line, text.original);
+        splitter.push(text.text, line, records);
+      } else {
+        splitter.push(text, line, records);
+      }
+    }
     for (const record of records) {
       const raw = toRawRecord(record);
       if (raw) yield raw;
@@ -268,12 +296,14 @@ export interface InputBatchOptions {
   csv?: CsvMapping | undefined;
   /** Told about optional CSV columns a file lacks. */
   onWarning?: ((message: string) => void) | undefined;
+  /** Told a CSV file's header line as it is in the file. */
+  onCsvHeader?: ((line: string) => void) | undefined;
 }
 
 /** An input's records in batches of `size`: NDJSON read chunk by chunk, CSV rows (header first) grouped. */
 export function inputBatches(path: string, options: InputBatchOptions): AsyncIterable<RawRecord[]> {
   const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_LIMITS.maxRecordBytes;
   if (options.format === 'ndjson') return ndjsonBatches(path, options.size, { maxRecordBytes });
-  const rows = readCsv(path, { delimiter: options.delimiter, maxRecordBytes, mapping: options.csv, onWarning: options.onWarning });
+  const rows = readCsv(path, { delimiter: options.delimiter, maxRecordBytes, mapping: options.csv, onWarning: options.onWarning, onHeader: options.onCsvHeader });
   return batches(rows, options.size);
 }

@@ -52,7 +52,7 @@ export async function createTopics(names: string[], partitions = 3): Promise<voi
 }
 
 /** Sends raw values with keys straight to a topic (for malformed input that `journeys produce` would key as null). */
-export async function sendRaw(topic: string, messages: Array<{ key: string | null; value: string | null }>): Promise<void> {
+export async function sendRaw(topic: string, messages: Array<{ key: string | null; value: string | Buffer | null }>): Promise<void> {
   const producer = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).producer();
   await producer.connect();
   try {
@@ -64,16 +64,16 @@ export async function sendRaw(topic: string, messages: Array<{ key: string | nul
 }
 
 /** Reads every message of a topic from the beginning (bounded in time). */
-export async function readTopic(topic: string, expected: number, timeoutMs = 30_000): Promise<Array<{ value: string; headers: Record<string, string> }>> {
+export async function readTopic(topic: string, expected: number, timeoutMs = 30_000): Promise<Array<{ value: string; bytes: Buffer; headers: Record<string, string> }>> {
   const consumer = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: randomName('reader') });
-  const seen: Array<{ value: string; headers: Record<string, string> }> = [];
+  const seen: Array<{ value: string; bytes: Buffer; headers: Record<string, string> }> = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
   const done = new Promise<void>((resolve) => {
     void consumer.run({
       eachMessage: async ({ message }) => {
         const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)]));
-        seen.push({ value: message.value?.toString() ?? '', headers });
+        seen.push({ value: message.value?.toString() ?? '', bytes: message.value ?? Buffer.alloc(0), headers });
         if (seen.length >= expected) resolve();
       },
     });

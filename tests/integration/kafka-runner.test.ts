@@ -140,6 +140,25 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     expect(Number(events!.n)).toBeGreaterThan(50);
   }, 120_000);
 
+  it('bytes that are not valid UTF-8: a valid event is accepted (U+FFFD), a dead letter keeps them in the topic and the table', async () => {
+    const topic = randomName('site-events');
+    await createTopics([topic], 1);
+    const latin1 = (text: string) => Buffer.from(text, 'latin1');
+    const event = latin1('{"type":"track","event":"Product Viewed","messageId":"m-latin1","anonymousId":"a1","timestamp":"2026-11-02T10:00:00Z","properties":{"name":"Café"}}');
+    const broken = latin1('{"type":"track","event":"Café"');
+    await sendRaw(topic, [{ key: 'a1', value: event }, { key: 'b', value: broken }]);
+    const pipeline = pipelineNamed('utf8_kafka');
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true });
+    await consumer.start();
+    await consumer.done;
+    const [dead] = await readTopic(`${topic}.dead`, 1);
+    expect(dead!.bytes.equals(broken)).toBe(true);
+    const rows = await store.query<{ raw: string; raw_base64: string }>('SELECT raw, raw_base64 FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    expect(rows).toEqual([{ raw: '{"type":"track","event":"Caf\uFFFD"', raw_base64: broken.toString('base64') }]);
+    const events = await store.query<{ properties: string }>('SELECT properties FROM events FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
+    expect(events.map((e) => JSON.parse(e.properties))).toEqual([{ name: 'Caf\uFFFD' }]);
+  }, 120_000);
+
   it('survives a store outage: inserts are retried and nothing is lost', async () => {
     const { expected, topic, pipeline } = await scenario('outage', 33, 1200, 2);
     const faulty = new FaultyStore(store);

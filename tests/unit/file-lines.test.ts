@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { lineChunks, type OverlongLine } from '../../src/sources/file-source.js';
+import type { InvalidUtf8Line } from '../../src/sources/utf8-lines.js';
 
-async function collect(chunks: Buffer[], options: { maxLineBytes?: number } = {}): Promise<Array<string | OverlongLine>> {
+async function collect(chunks: Buffer[], options: { maxLineBytes?: number } = {}): Promise<Array<string | OverlongLine | InvalidUtf8Line>> {
   async function* stream() {
     yield* chunks;
   }
-  const out: Array<string | OverlongLine> = [];
+  const out: Array<string | OverlongLine | InvalidUtf8Line> = [];
   for await (const found of lineChunks(stream(), options)) {
     expect(found.length).toBeGreaterThan(0);
     out.push(...found);

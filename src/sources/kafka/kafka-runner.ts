@@ -9,6 +9,9 @@ import type { MetricsRegistry } from '../../observability/metrics.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { PartitionStream } from './partition-stream.js';
 import { DeadLetterTopic } from './dead-letter-topic.js';
+import { messageRecord } from './message-record.js';
+import { CsvMessageReader } from '../csv-message.js';
+import { DEFAULT_LIMITS } from '../../events/limits.js';
 import { CaughtUpTracker } from './caught-up-tracker.js';
 import type { KafkaRunOptions } from './kafka-options.js';
 import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
@@ -40,6 +43,8 @@ export class KafkaRunner {
   private readonly producer: Producer;
   private readonly admin: Admin;
   private readonly deadLetterTopic: DeadLetterTopic;
+  /** Reads the rows of CSV messages as the file reader reads a CSV file. */
+  private readonly csv: CsvMessageReader;
   private readonly streams = new Map<number, Promise<PartitionStream>>();
   private readonly clock: () => number;
   private readonly tracker = new CaughtUpTracker();
@@ -89,6 +94,8 @@ export class KafkaRunner {
       pipeline: deps.pipeline.name,
       maxLetterBytes: options.deadLetterMaxBytes,
     });
+    const mapping = deps.pipeline.definition.csv;
+    this.csv = new CsvMessageReader({ delimiter: mapping?.delimiter ?? ',', maxRecordBytes: DEFAULT_LIMITS.maxRecordBytes, mapping });
   }
 
   get stopped(): boolean {
@@ -200,12 +207,8 @@ export class KafkaRunner {
     const { metrics } = this.deps;
     const started = process.hrtime.bigint();
     const stream = await this.streamFor(batch.partition);
-    const recordOf = (message: KafkaMessage): RawRecord => ({
-      raw: message.value?.toString('utf8') ?? '',
-      origin: { kind: 'kafka', topic: batch.topic, partition: batch.partition, offset: message.offset },
-      receivedAtMs: Number(message.timestamp),
-      ...(message.value === null ? { error: 'empty message (null value)' } : {}),
-    });
+    const where = { topic: batch.topic, partition: batch.partition, csv: this.csv };
+    const recordOf = (message: KafkaMessage): RawRecord => messageRecord(message, where);
     // Heartbeats keep the group membership while a slow store holds the batch.
     const beat = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
     try {

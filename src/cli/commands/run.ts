@@ -28,6 +28,8 @@ ${PIPELINE_HELP}
   --checkpoint-every <d>  checkpoint open sessions and commit offsets this often (default 15s)
   --idle-after <d>        a quiet partition advances its watermark by the clock after this (default 30s)
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
+  --dead-letter-max-bytes <n>  largest dead-letter message; a longer value is cut, with a
+                          journeys-truncated header (default 65536; the dead_letters table keeps it whole)
   --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)
 Alerts of the journey definition are evaluated after every rollup rebuild (30 s):
 ${NOTIFY_HELP}
@@ -60,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     'checkpoint-every': { type: 'string' },
     'idle-after': { type: 'string' },
     'dead-letter-suffix': { type: 'string' },
+    'dead-letter-max-bytes': { type: 'string' },
     'session-timeout': { type: 'string' },
     ...NOTIFY_FLAGS,
     ...STORE_FLAG,
@@ -77,6 +80,7 @@ export async function run(argv: string[]): Promise<number> {
     checkpointIntervalMs: duration('checkpoint-every', values['checkpoint-every']),
     idleAfterMs: duration('idle-after', values['idle-after']),
     deadLetterSuffix: values['dead-letter-suffix'],
+    deadLetterMaxBytes: values['dead-letter-max-bytes'] === undefined ? undefined : Number(values['dead-letter-max-bytes']),
     sessionTimeoutMs: duration('session-timeout', values['session-timeout']),
   });
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { createCrmSchema } from './crm-schema.js';
 import { normalizeSegment } from './normalize-segment.js';
 import { normalizeCrm } from './normalize-crm.js';
 import { issuesFromZod, summarizeIssues } from './issues.js';
+import { nestingIssue } from './nesting-depth.js';
 import type { DecodeContext } from './decode-context.js';
 import type { JourneyEvent } from './journey-event.js';
 import type { InputLimits } from './limits.js';
@@ -32,6 +33,9 @@ export function createJsonRecordDecoder(limits: InputLimits) {
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       return dead(STEP, `expected a JSON object, got ${Array.isArray(parsed) ? 'an array' : typeof parsed}`);
     }
+    // Before the schemas: writing the row would overflow the stack on a deep one.
+    const tooDeep = nestingIssue({ raw, record: parsed, maxDepth: limits.maxNestingDepth });
+    if (tooDeep) return dead(STEP, `${tooDeep.path}: ${tooDeep.message}`, [tooDeep]);
     if ((parsed as Record<string, unknown>)['source'] === 'crm') {
       const result = crm.safeParse(parsed);
       if (!result.success) {

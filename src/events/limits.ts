@@ -11,6 +11,13 @@ export const inputLimitsSchema = z.object({
     .default(86_400_000)
     .describe('How far an event time may lie ahead of the time it was received'),
   minTimestampMs: z.number().int().default(Date.UTC(2000, 0, 1)).describe('Events before this time are rejected'),
+  maxNestingDepth: z
+    .number()
+    .int()
+    .min(2)
+    .max(256)
+    .default(32)
+    .describe('Deepest nesting of objects and arrays in a JSON record, the record itself being level 1'),
 });
 
 export type InputLimits = z.infer<typeof inputLimitsSchema>;

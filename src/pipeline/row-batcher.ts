@@ -90,6 +90,10 @@ export class RowBatcher {
     const result = this.writes.then(task);
     // A failed insert before the task still surfaces at the next ship or flush.
     this.writes = this.writes.then(() => result.then(() => undefined, () => undefined));
+    // Marked handled like queuePending's: after a failed insert (a full disk) this
+    // link rejects too, and left alone it crashed the process as an unhandled
+    // rejection right after the CLI had printed the failure.
+    this.writes.catch(() => undefined);
     return result;
   }
 

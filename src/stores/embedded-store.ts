@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { StoreError, payloadBytes, type QueryParams, type RowPayload, type Store } from './store.js';
 import { acquireStoreLock } from './store-lock.js';
 import { JOURNEYS_DATABASES_SQL, MissingDatabaseError } from './missing-database.js';
+import { isDiskFull } from './disk-full.js';
 import { ROW_INSERT_SETTINGS } from './rows.js';
 
 const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -62,6 +63,8 @@ export class EmbeddedStore implements Store {
     private readonly session: Session,
     private readonly releaseLock: () => void,
     readonly description: string,
+    /** The data directory, absolute: named when its disk is full. */
+    private readonly dir: string,
   ) {}
 
   /** `createDatabase: false` (readers): a missing database is a MissingDatabaseError instead of a new empty one. */
@@ -79,7 +82,7 @@ export class EmbeddedStore implements Store {
       release();
       throw new StoreError(`could not open the embedded store at ${dir}: ${(error as Error).message}`, false, { cause: error });
     }
-    const store = new EmbeddedStore(session, release, `embedded:${options.dir} (database ${options.database})`);
+    const store = new EmbeddedStore(session, release, `embedded:${options.dir} (database ${options.database})`, dir);
     if (options.createDatabase === false) {
       const found = await store.query<{ n: number }>('SELECT count() AS n FROM system.databases WHERE name = {db:String}', { db: options.database });
       if (Number(found[0]?.n ?? 0) === 0) {
@@ -114,8 +117,10 @@ export class EmbeddedStore implements Store {
       // Bytes go to chDB's parser as they are (no copy into the JS heap).
       await this.session.insert({ table, values: payloadBytes(rows), format: 'JSONCompactEachRow', columns, settings: EMBEDDED_INSERT_SETTINGS });
     } catch (error) {
-      // An embedded insert fails on I/O (disk full, files busy): worth retrying.
-      throw new StoreError(`insert into ${table} failed: ${(error as Error).message}`, true, { cause: error });
+      const message = (error as Error).message;
+      if (isDiskFull(message)) throw this.diskFull(`an insert into ${table}`, message, error);
+      // Otherwise an embedded insert fails on I/O (files busy): worth retrying.
+      throw new StoreError(`insert into ${table} failed: ${message}`, true, { cause: error });
     }
   }
 
@@ -125,6 +130,20 @@ export class EmbeddedStore implements Store {
     this.releaseLock();
   }
 
+  /**
+   * Says what is full and that nothing is lost: ClickHouse writes a part
+   * whole or not at all, so the store stays readable and a re-run ingest
+   * picks up where this one stopped (its writes are idempotent).
+   */
+  private diskFull(action: string, message: string, cause: unknown): StoreError {
+    return new StoreError(
+      `the disk holding the embedded store ${this.dir} is full: ${action} could not be written (ClickHouse: ${message.split('\n')[0]}). ` +
+        'Free space there (or use another --store directory), then run the command again: what was written is kept.',
+      false,
+      { cause },
+    );
+  }
+
   private async run(sql: string, params?: QueryParams): Promise<string> {
     try {
       const result = params
@@ -132,7 +151,8 @@ export class EmbeddedStore implements Store {
         : await this.session.queryAsync(sql, { format: 'JSONEachRow' });
       return result.text();
     } catch (error) {
-      const message = (error as Error).message.split('\n')[0];
+      const message = (error as Error).message.split('\n')[0] ?? '';
+      if (isDiskFull(message)) throw this.diskFull('a query', message, error);
       throw new StoreError(`ClickHouse (embedded) rejected a query: ${message}\n  query: ${sql.slice(0, 300).replace(/\s+/g, ' ')}`, false, {
         cause: error,
       });

@@ -1,5 +1,6 @@
 import { ClickHouseError } from '@clickhouse/client';
 import { StoreError } from './store.js';
+import { isDiskFull } from './disk-full.js';
 
 /**
  * ClickHouse error codes worth another try: overload, timeouts, network
@@ -75,6 +76,13 @@ export function describeServerError(error: unknown, ctx: ErrorContext): StoreErr
   }
   if (error instanceof ClickHouseError) {
     const first = error.message.split('\n')[0] ?? error.message;
+    if (error.code === '243' || isDiskFull(first)) {
+      return new StoreError(
+        `ClickHouse at ${ctx.server} is out of disk space, so ${ctx.action} failed (${first}). Free space on the server, then run the command again: what was written is kept.`,
+        false,
+        options,
+      );
+    }
     switch (error.code) {
       case '516': // AUTHENTICATION_FAILED
       case '192': // UNKNOWN_USER

@@ -19,11 +19,13 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (compiled by the global setup) as a user would, with no store or broker from the environment. */
-export function journeys(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliResult {
+export function journeys(args: readonly string[], options: { cwd?: string; input?: string; env?: Record<string, string>; timeoutMs?: number } = {}): CliResult {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
     cwd: options.cwd,
     input: options.input,
+    // A command that hangs (the bug under test) is killed: status null.
+    timeout: options.timeoutMs,
     env: cleanEnv(options.env),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };

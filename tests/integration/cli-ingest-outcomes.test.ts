@@ -43,3 +43,27 @@ describe('ingest: dead letters of one file, whatever the path it is given by', (
     expect(rows).toEqual([{ origin: `${file}:4` }]);
   });
 });
+
+describe('ingest: a full disk', () => {
+  it('stops at once saying which disk is full, and leaves the store usable', () => {
+    const store = tempStore();
+    const first = writeTemp('first.ndjson', good);
+    expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', first, '--store', store]).status).toBe(0);
+    // A real NOT_ENOUGH_SPACE from ClickHouse without filling a disk: the events table
+    // asks for more free space than any disk has before it takes an insert.
+    const threshold = (sql: string) => expect(journeys(['sql', sql, '--store', store]).status).toBe(0);
+    threshold('ALTER TABLE events MODIFY SETTING min_free_disk_bytes_to_perform_insert = 1000000000000000000');
+    const more = writeTemp('more.ndjson', [page('/', { anonymousId: 'v3', at: at(5) }), page('/cart', { anonymousId: 'v3', at: at(6) })]);
+    const started = Date.now();
+    const full = journeys(['ingest', '--pipeline', 'ecommerce', '--input', more, '--store', store], { timeoutMs: 40_000 });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(full.status).toBe(1);
+    expect(full.stderr.trim().split('\n')).toHaveLength(1);
+    expect(full.stderr).toMatch(/the disk holding the embedded store .* is full: an insert into events could not be written \(ClickHouse: .*NOT_ENOUGH_SPACE.*\)\. Free space there/);
+    // Space is back: the store opens (its lock was released), and the same ingest now goes through.
+    threshold('ALTER TABLE events RESET SETTING min_free_disk_bytes_to_perform_insert');
+    expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', more, '--store', store, '--json'])).toMatchObject({ status: 0 });
+    const count = journeys(['sql', 'SELECT count() AS n FROM events FINAL', '--store', store, '--format', 'json']);
+    expect(JSON.parse(count.stdout)).toEqual([{ n: 5 }]);
+  });
+});

@@ -9,7 +9,7 @@ export const inputLimitsSchema = z.object({
     .int()
     .nonnegative()
     .default(86_400_000)
-    .describe('How far an event time may lie ahead of the time it was received'),
+    .describe("How far an event time (or a record's own receivedAt) may lie ahead of the pipeline's receipt: the Kafka timestamp, at most the clock, or the clock for files"),
   minTimestampMs: z.number().int().default(Date.UTC(2000, 0, 1)).describe('Events before this time are rejected'),
   maxNestingDepth: z
     .number()

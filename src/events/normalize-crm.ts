@@ -2,7 +2,7 @@ import { NO_WEB_CONTEXT, type JourneyEvent } from './journey-event.js';
 import type { CrmEnvelope } from './crm-schema.js';
 import { parseIsoMs } from './time.js';
 import { identityKey } from './identity.js';
-import { eventTimeIssue, type DecodeContext } from './decode-context.js';
+import { statedTimesIssue, type DecodeContext } from './decode-context.js';
 import { dead, ok, type StepResult } from '../core/result.js';
 import { hashEmail } from '../core/hash.js';
 
@@ -28,8 +28,9 @@ function detailOf(envelope: CrmEnvelope): Record<string, unknown> {
 /** Turns a validated CRM envelope into a JourneyEvent. */
 export function normalizeCrm(envelope: CrmEnvelope, ctx: DecodeContext): StepResult<JourneyEvent> {
   const timestampMs = parseIsoMs(envelope.occurredAt);
-  const receivedAtMs = parseIsoMs(envelope.receivedAt) ?? ctx.receivedAtMs;
-  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, 'occurredAt');
+  const statedReceivedAtMs = parseIsoMs(envelope.receivedAt);
+  const receivedAtMs = statedReceivedAtMs ?? ctx.receivedAtMs;
+  const timeIssue = statedTimesIssue({ timestampMs, timestampPath: 'occurredAt', statedReceivedAtMs, ctx });
   if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
 
   const key = identityKey(envelope, ctx.identity.crm);

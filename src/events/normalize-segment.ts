@@ -2,7 +2,7 @@ import { EMPTY_CAMPAIGN, type Campaign, type JourneyEvent } from './journey-even
 import type { SegmentMessage } from './segment-schema.js';
 import { segmentTimesMs } from './time.js';
 import { identityKey } from './identity.js';
-import { eventTimeIssue, type DecodeContext } from './decode-context.js';
+import { statedTimesIssue, type DecodeContext } from './decode-context.js';
 import { dead, ok, type StepResult } from '../core/result.js';
 import { stableId } from '../core/hash.js';
 import { textOf } from '../core/text-of.js';
@@ -26,7 +26,7 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
   const times = segmentTimesMs(message);
   const timestampMs = times.eventMs;
   const receivedAtMs = times.receivedMs ?? ctx.receivedAtMs;
-  const timeIssue = eventTimeIssue(timestampMs, receivedAtMs, ctx.limits, times.eventFrom);
+  const timeIssue = statedTimesIssue({ timestampMs, timestampPath: times.eventFrom, statedReceivedAtMs: times.receivedMs, ctx });
   if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
 
   const key = identityKey(message, ctx.identity.site);

@@ -39,7 +39,9 @@ export function decodeRecords(pipeline: CompiledPipeline, records: readonly RawR
   const decoded: DecodedRecord[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
-    ctx.receivedAtMs = record.receivedAtMs ?? defaultReceivedAt;
+    // A source's receipt time (a Kafka timestamp, which producers may set)
+    // is trusted no further than this process's clock.
+    ctx.receivedAtMs = record.receivedAtMs === undefined ? defaultReceivedAt : Math.min(record.receivedAtMs, defaultReceivedAt);
     const result = pipeline.decode(record, ctx);
     if (result.kind === 'dead') {
       decoded[i] = { kind: 'dead', step: result.step, reason: result.reason, issues: result.issues };

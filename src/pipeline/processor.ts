@@ -13,6 +13,7 @@ import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
 import { CopyCheck } from './copy-check.js';
+import { OwedDays } from './owed-days.js';
 import { defaultMaxOpenGroups, OpenSessionLimitError } from './open-session-limit.js';
 import { deleteEventCopies, type WrittenCopy } from './stored-copies.js';
 
@@ -82,9 +83,7 @@ export class JourneyProcessor {
    * consumer's processor lives for months.
    */
   private sessionsWritten = 0;
-  private readonly dirtyDays = new Set<number>();
-  /** Days handed over for a rollup rebuild that has not finished yet: still owed. */
-  private readonly rebuilding = new Set<number>();
+  private readonly owedDays: OwedDays;
   /** The last checkpoint written, so a finished rollup rebuild can clear its owed days. */
   private lastState: StreamState | undefined;
   private readonly clock: () => number;
@@ -102,7 +101,9 @@ export class JourneyProcessor {
   private constructor(
     private readonly options: ProcessorOptions,
     private readonly sessionizer: Sessionizer,
+    owedDays: readonly number[],
   ) {
+    this.owedDays = new OwedDays(owedDays);
     this.clock = options.clock ?? Date.now;
     this.rows = options.rows ?? new RowBatcher(options.store);
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
@@ -115,10 +116,8 @@ export class JourneyProcessor {
     const state = await readStreamState(options.store, options.pipeline.name, options.stream);
     const sessionizer = new Sessionizer(options.pipeline.split, state);
     await restoreOpenGroups(options.store, options.pipeline, options.stream, sessionizer, state?.openGroups ?? []);
-    const processor = new JourneyProcessor(options, sessionizer);
-    // Rollup rebuilds a previous run owed (it may have died before them).
-    for (const day of state?.dirtyDays ?? []) processor.dirtyDays.add(day);
-    return processor;
+    // With the rollup rebuilds a previous run owed (it may have died before them).
+    return new JourneyProcessor(options, sessionizer, state?.dirtyDays ?? []);
   }
 
   get openSessions(): number {
@@ -290,7 +289,7 @@ export class JourneyProcessor {
       watermarkMs: this.sessionizer.watermarkMs,
       maxEventMs: this.sessionizer.newestEventMs,
       openGroups,
-      dirtyDays: [...new Set([...this.dirtyDays, ...this.rebuilding])],
+      dirtyDays: this.owedDays.all,
     };
     await writeStreamState(store, pipeline.name, this.options.stream, this.lastState);
   }
@@ -301,9 +300,7 @@ export class JourneyProcessor {
    * change again meanwhile is owed anew.
    */
   takeOwedDays(): number[] {
-    for (const day of this.dirtyDays) this.rebuilding.add(day);
-    this.dirtyDays.clear();
-    return [...this.rebuilding];
+    return this.owedDays.takeAll();
   }
 
   /** Rebuilds the rollups of every day this stream owes. */
@@ -318,8 +315,8 @@ export class JourneyProcessor {
 
   /** Records that the rollups of `days` were rebuilt (here, or by a caller rebuilding several streams' days at once). */
   async rollupsRebuilt(days: readonly number[]): Promise<void> {
-    for (const day of days) this.rebuilding.delete(day);
-    if (this.lastState && this.lastState.dirtyDays.length > 0 && this.dirtyDays.size === 0 && this.rebuilding.size === 0) {
+    this.owedDays.rebuilt(days);
+    if (this.lastState && this.lastState.dirtyDays.length > 0 && this.owedDays.none) {
       // The checkpoint still lists those days: record that nothing is owed any more.
       this.lastState = { ...this.lastState, dirtyDays: [] };
       const { pipeline, store } = this.options;
@@ -338,12 +335,8 @@ export class JourneyProcessor {
     if (!this.options.rebuildSettledDays || this.settledRebuild) return;
     const { pipeline, store } = this.options;
     const settledBefore = this.sessionizer.watermarkMs - pipeline.split.maxDurationMs - DAY_MS;
-    const days = [...this.dirtyDays].filter((day) => day <= settledBefore);
+    const days = this.owedDays.takeUpTo(settledBefore);
     if (days.length === 0) return;
-    for (const day of days) {
-      this.dirtyDays.delete(day);
-      this.rebuilding.add(day);
-    }
     this.settledRebuild = this.rows
       .afterWrites(() => refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days }))
       .then(() => this.rollupsRebuilt(days))
@@ -366,12 +359,12 @@ export class JourneyProcessor {
     for (const snapshot of snapshots) {
       const record = buildSessionRecord(snapshot, context);
       if (snapshot.closed) this.sessionsWritten++;
-      for (const day of daysTouched(record.start, record.end)) this.dirtyDays.add(day);
+      for (const day of daysTouched(record.start, record.end)) this.owedDays.touch(day);
       rows.push(sessionRow(record));
     }
     for (const tombstone of tombstones) {
       this.sessionsWritten--;
-      for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.dirtyDays.add(day);
+      for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.owedDays.touch(day);
       rows.push(sessionRow(buildTombstone(tombstone, this.where)));
     }
     this.rows.addRows('sessions', rows);

@@ -2,7 +2,9 @@ import { EmbeddedStore } from '../stores/embedded-store.js';
 import { ServerStore } from '../stores/server-store.js';
 import type { Store } from '../stores/store.js';
 import { migrate } from '../stores/migrate.js';
+import { parseServerUrl } from '../stores/store-url.js';
 import { UsageError } from './cli-error.js';
+import { redactCredentials } from '../core/redact.js';
 
 export const DEFAULT_STORE = 'embedded:./.journeys';
 
@@ -38,6 +40,15 @@ export interface OpenStoreOptions {
 export async function openStore(flags: { store?: string | undefined; database?: string | undefined }, options: OpenStoreOptions = {}): Promise<Store> {
   const spec = flags.store || process.env['JOURNEYS_STORE'] || DEFAULT_STORE;
   const database = flags.database ?? process.env['JOURNEYS_DATABASE'] ?? 'journeys';
+  // Typos are the user's to fix (exit 2), before anything is opened or locked.
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(database)) throw new UsageError(`invalid --database "${database}": use letters, digits and _`);
+  if (/^https?:\/\//i.test(spec)) {
+    try {
+      parseServerUrl(spec);
+    } catch (error) {
+      throw new UsageError(`invalid --store URL: ${(error as Error).message}`);
+    }
+  }
   let store: Store;
   if (spec.startsWith('embedded:')) {
     store = await EmbeddedStore.open({ dir: spec.slice('embedded:'.length) || './.journeys', database, createDatabase: !options.requireDatabase });
@@ -50,7 +61,7 @@ export async function openStore(flags: { store?: string | undefined; database?: 
       onRetry: (message) => process.stderr.write(`journeys: ${message}\n`),
     });
   } else {
-    throw new UsageError(`unsupported --store "${spec}": use embedded:<dir> (for example ${DEFAULT_STORE}) or http(s)://host:8123`);
+    throw new UsageError(`unsupported --store "${redactCredentials(spec)}": use embedded:<dir> (for example ${DEFAULT_STORE}) or http(s)://host:8123`);
   }
   if (options.migrate) {
     try {

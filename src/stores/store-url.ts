@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redactCredentials } from '../core/redact.js';
 
 /** Where a ClickHouse server is and who we are there; the password never appears in `display`. */
 export interface ServerAddress {
@@ -16,7 +17,7 @@ const serverUrl = z
     try {
       return new URL(text);
     } catch {
-      ctx.addIssue({ code: 'custom', message: `not a URL: "${text}"` });
+      ctx.addIssue({ code: 'custom', message: `not a URL: "${redactCredentials(text)}"` });
       return z.NEVER;
     }
   })

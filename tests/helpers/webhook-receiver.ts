@@ -9,10 +9,11 @@ export interface ReceivedRequest {
 
 /**
  * A real webhook receiver on 127.0.0.1 (random port) for tests. `respond`
- * picks each answer's status by request number; 'hang' never answers. It
- * stops by itself after `lifetimeMs` even if a test forgets to close it.
+ * picks each answer's status by request number (a 3xx answer carries
+ * `location`); 'hang' never answers. It stops by itself after `lifetimeMs`
+ * even if a test forgets to close it.
  */
-export async function startWebhookReceiver(options: { respond?: (requestNumber: number) => number | 'hang'; lifetimeMs?: number } = {}) {
+export async function startWebhookReceiver(options: { respond?: (requestNumber: number) => number | 'hang'; location?: string; lifetimeMs?: number } = {}) {
   const received: ReceivedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -21,7 +22,8 @@ export async function startWebhookReceiver(options: { respond?: (requestNumber: 
       received.push({ method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       const answer = options.respond?.(received.length) ?? 200;
       if (answer === 'hang') return;
-      res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
+      const redirect = answer >= 300 && answer < 400 && options.location ? { location: options.location } : {};
+      res.writeHead(answer, { 'content-type': 'text/plain', ...redirect }).end(answer < 300 ? 'ok' : 'no');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -111,3 +111,12 @@ describe('CLI: mistakes and faults end in one line, never a stack trace', () => 
     expect(Date.now() - started).toBeLessThan(8_000);
   });
 });
+
+describe('CLI: passwords in a store URL are never printed', () => {
+  it.each(['mysql://root:hunter2@db:3306', 'http://u:hunter2@ho st:8123', 'http//u:hunter2@host:8123', 'http://u:hunter2@127.0.0.1:8123/journeys'])('--store %s', (spec) => {
+    const result = journeys(['sql', 'SELECT 1', '--store', spec]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).not.toContain('hunter2');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});

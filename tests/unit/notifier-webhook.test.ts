@@ -81,7 +81,43 @@ describe('webhook notifier', () => {
     expect(receiver.received).toHaveLength(3);
   });
 
-  it('rejects a URL that is not http(s) when created', () => {
+  it('rejects a URL that is not http(s) when created, without quoting its password', () => {
     expect(() => createWebhookNotifier({ url: 'ftp://example.com/x' })).toThrow(/http\(s\)/);
+    expect(() => createWebhookNotifier({ url: 'ftp://alerts:s3cret@example.com/x' })).toThrow(/^(?!.*s3cret).*ftp:\/\/alerts:\*\*\*@example\.com/);
+    expect(() => createWebhookNotifier({ url: 'http//alerts:s3cret@example.com' })).toThrow(/^(?!.*s3cret)/);
+  });
+
+  it.each([307, 308, 302, 303, 301])('does not follow a %i redirect: the signed body goes nowhere else, and it is reported, not counted as delivered', async (status) => {
+    const elsewhere = await startWebhookReceiver();
+    try {
+      receiver = await startWebhookReceiver({ respond: () => status, location: elsewhere.url });
+      const notify = createWebhookNotifier({ url: receiver.url, secret: 's3cret', sleep: async () => undefined }).notify(NOTICE);
+      await expect(notify).rejects.toMatchObject({
+        name: 'WebhookError',
+        retriable: false,
+        message: `webhook ${new URL(receiver.url).host} answered ${status}, a redirect to ${new URL(elsewhere.url).host}: not followed (the alert was not delivered); give --webhook the final URL`,
+      });
+      expect(receiver.received).toHaveLength(1);
+      expect(elsewhere.received).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it('sends the credentials of the URL as Basic auth, and never quotes the password in an error', async () => {
+    receiver = await startWebhookReceiver({ respond: (n) => (n === 1 ? 200 : 400) });
+    const url = receiver.url.replace('http://', 'http://alerts:s3cr%40t@');
+    const notifier = createWebhookNotifier({ url, sleep: async () => undefined });
+    await notifier.notify(NOTICE);
+    expect(receiver.received[0]!.headers['authorization']).toBe(`Basic ${Buffer.from('alerts:s3cr@t').toString('base64')}`);
+    const failed = notifier.notify(NOTICE);
+    await expect(failed).rejects.toThrow(/answered 400/);
+    await expect(failed).rejects.toThrow(/^(?!.*s3cr)/);
+    // Nothing listening: the network error does not quote it either.
+    await receiver.close();
+    const unreachable = createWebhookNotifier({ url, retries: 0 }).notify(NOTICE);
+    await expect(unreachable).rejects.toThrow(/fetch failed: \S/);
+    await expect(unreachable).rejects.toThrow(/^(?!.*s3cr)/);
+    receiver = undefined;
   });
 });

@@ -20,6 +20,7 @@ import { renderNotices } from './alerts.js';
 import { analyzeBottlenecks } from '../../analysis/bottleneck-report.js';
 import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
 import { readPipelineWatermarkMs } from '../../analysis/alert-series.js';
+import { redactCredentials } from '../../core/redact.js';
 
 export const HELP = `journeys demo — the whole pipeline on a generated week of shop traffic
 
@@ -127,7 +128,8 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
-  const flags = `--pipeline ecommerce --store ${storeSpec} --database ${DEMO_DATABASE}`;
+  const shownStore = redactCredentials(storeSpec);
+  const flags = `--pipeline ecommerce --store ${shownStore} --database ${DEMO_DATABASE}`;
   console.log(`
 Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
   npx journeys funnel ${flags} --by device        # which devices lose people at checkout
@@ -135,6 +137,6 @@ Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
   npx journeys abandonment ${flags} --rule checkout_abandonment
   npx journeys bottlenecks ${flags} --from ${BREAK_START} --baseline 3d
   npx journeys alerts list ${flags}
-  npx journeys sql "SELECT reason, count() FROM dead_letters GROUP BY reason" --store ${storeSpec} --database ${DEMO_DATABASE}`);
+  npx journeys sql "SELECT reason, count() FROM dead_letters GROUP BY reason" --store ${shownStore} --database ${DEMO_DATABASE}`);
   return 0;
 }

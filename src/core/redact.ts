@@ -3,7 +3,9 @@
  * at the start: a URL or a typo of one (`http//u:p@host` must not print the
  * password either).
  */
-const URL_PASSWORD = /(^|[\s/"'(])([^\s/:@"']*):[^\s/@"']*@/g;
+// The password runs to the last `@` before a space or quote (base64 secrets
+// carry `/`, some passwords `@`); it never starts with `//`, which follows a scheme.
+const URL_PASSWORD = /(^|[\s/"'(])([^\s/:@"']*):(?!\/\/)[^\s"']*@/g;
 
 /**
  * Text with the password of every URL in it replaced by `***`; the user

@@ -42,9 +42,18 @@ function fetchFailure(error: unknown): string {
  * refuses such URLs (and its error quoted the password), so they are sent as
  * a Basic Authorization header and the URL is used without them.
  */
+/** A URL's user or password as meant: percent-decoded, or as written when a bare `%` makes it undecodable. */
+function decodedOrAsIs(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 function splitCredentials(url: URL): { url: URL; authorization: string | undefined } {
   if (!url.username && !url.password) return { url, authorization: undefined };
-  const pair = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+  const pair = `${decodedOrAsIs(url.username)}:${decodedOrAsIs(url.password)}`;
   const bare = new URL(url);
   bare.username = '';
   bare.password = '';

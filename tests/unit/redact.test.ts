@@ -13,6 +13,8 @@ describe('redactCredentials', () => {
     ['two: http://a:1@x and https://b:2@y', 'two: http://a:***@x and https://b:***@y'],
     ['embedded:./.journeys', 'embedded:./.journeys'],
     ['http//alerts:s3cret@example.com', 'http//alerts:***@example.com'],
+    ['invalid --store URL: not a URL: "http://analyst:Zm9v/YmFy@ch.example:8123"', 'invalid --store URL: not a URL: "http://analyst:***@ch.example:8123"'],
+    ['http://u:p@ss@host:8123', 'http://u:***@host:8123'],
     ['alerts:s3cret@example.com', 'alerts:***@example.com'],
     ['cannot reach ClickHouse at http://default@127.0.0.1:8123: connection refused', 'cannot reach ClickHouse at http://default@127.0.0.1:8123: connection refused'],
   ])('%s', (text, redacted) => {

@@ -1,6 +1,5 @@
 import type { Store } from '../stores/store.js';
 import type { RowBatcher } from './row-batcher.js';
-import type { SeenIds } from './sessionize-step.js';
 import { copiesStoredBefore, readStoredCopies, type WrittenCopy } from './stored-copies.js';
 
 /**
@@ -14,10 +13,11 @@ export const EVENTS_PER_COPY_CHECK = 10_000;
  * "An id already stored counts once", for events that arrive on time too
  * (late ones are checked when late events are resolved).
  *
- * - The ids of events not yet in the store (rows still pending or being
- *   inserted, late events not yet resolved) are kept: a second copy of one
- *   of them is a duplicate before it is sessionized. An id is let go once
- *   the insert that carries it has completed.
+ * - The ids of accepted events not yet in the store (rows still pending or
+ *   being inserted) are kept, and so are unresolved late events (by the
+ *   processor): a second copy of one of them is a duplicate before it is
+ *   sessionized. An id is let go once the insert that carries it has
+ *   completed (`release`, at every batch).
  * - At the end of each window, one query finds the window's accepted events
  *   whose id the store holds at another time. Such a copy was stored before
  *   this one arrived (had it not been, its id would still be kept), so the
@@ -25,15 +25,13 @@ export const EVENTS_PER_COPY_CHECK = 10_000;
  *   store and repairs its key.
  *
  * Memory is bounded by the rows in flight and two windows; at most one
- * check is in flight.
+ * check is in flight. Duplicates and late events never enter the map.
  */
 export class CopyCheck {
   /** Ids not yet known to be in the store, with the ship of the row writer that carries them (in ship order). */
   private readonly unwritten = new Map<string, number>();
   private written: WrittenCopy[] = [];
   private inFlight: Promise<WrittenCopy[]> | undefined;
-  /** What the sessionize step checks and records. */
-  readonly seen: SeenIds;
 
   constructor(
     private readonly options: {
@@ -43,16 +41,20 @@ export class CopyCheck {
       /** Ids held elsewhere until they are written (the processor's unresolved late events). */
       held: (eventId: string) => boolean;
     },
-  ) {
-    this.seen = {
-      has: (eventId) => this.unwritten.has(eventId) || options.held(eventId),
-      add: (eventId) => this.unwritten.set(eventId, options.rows.nextShip),
-    };
+  ) {}
+
+  /** Whether a copy of this id is accepted but not yet in the store. */
+  has(eventId: string): boolean {
+    return this.unwritten.has(eventId) || this.options.held(eventId);
   }
 
-  /** Notes events that were accepted (and queued for writing). */
+  /** Notes events that were accepted (their rows just queued for writing). */
   note(events: ReadonlyArray<{ key: string; eventId: string; timestampMs: number }>): void {
-    for (const event of events) this.written.push({ key: event.key, eventId: event.eventId, timestampMs: event.timestampMs });
+    const ship = this.options.rows.nextShip;
+    for (const event of events) {
+      this.written.push({ key: event.key, eventId: event.eventId, timestampMs: event.timestampMs });
+      this.unwritten.set(event.eventId, ship);
+    }
   }
 
   /** Marks ids as queued for writing now (late events written when they were resolved). */
@@ -78,7 +80,6 @@ export class CopyCheck {
     const previous = this.inFlight;
     this.inFlight = undefined;
     const losers = previous ? await previous : [];
-    this.forgetWritten();
     const written = this.written;
     this.written = [];
     if (written.length > 0) {
@@ -97,7 +98,7 @@ export class CopyCheck {
   }
 
   /** Lets go of the ids whose rows are in the store: the window checks find those. */
-  private forgetWritten(): void {
+  release(): void {
     const writtenShips = this.options.rows.writtenShips;
     for (const [eventId, ship] of this.unwritten) {
       if (ship > writtenShips) break;

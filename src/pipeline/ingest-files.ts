@@ -37,6 +37,7 @@ export async function ingestFiles(store: Store, pipeline: CompiledPipeline, inpu
     limits: options.limits,
     emailSalt: options.emailSalt,
     rebuildSettledDays: true,
+    countSessions: true,
   });
   let read = 0;
   for (const input of inputs) {

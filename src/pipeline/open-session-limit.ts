@@ -9,9 +9,17 @@ const BUDGET_BYTES_PER_OPEN_GROUP = 1_024;
 /** Share of the JS heap that open sessions may fill; the rest is for batches in flight and checkpoints. */
 const HEAP_SHARE_FOR_OPEN_SESSIONS = 0.5;
 
-/** The default limit of open groups for one processor: half the heap at the budget per group. */
+/**
+ * Most open groups a checkpoint can record: the stream state is one JSON
+ * text of ~200 characters per group, and V8's longest string is 2^29 − 24
+ * characters (~2.7M groups).
+ */
+const MAX_CHECKPOINTED_GROUPS = 2_000_000;
+
+/** The default limit of open groups for one processor: half the heap at the budget per group, at most what a checkpoint can record. */
 export function defaultMaxOpenGroups(): number {
-  return Math.floor((getHeapStatistics().heap_size_limit * HEAP_SHARE_FOR_OPEN_SESSIONS) / BUDGET_BYTES_PER_OPEN_GROUP);
+  const heapBound = Math.floor((getHeapStatistics().heap_size_limit * HEAP_SHARE_FOR_OPEN_SESSIONS) / BUDGET_BYTES_PER_OPEN_GROUP);
+  return Math.min(heapBound, MAX_CHECKPOINTED_GROUPS);
 }
 
 /**
@@ -26,9 +34,9 @@ export class OpenSessionLimitError extends Error {
     readonly limit: number,
   ) {
     super(
-      `${openGroups.toLocaleString('en-US')} visitors have an open session, more than this process can hold (${limit.toLocaleString('en-US')}, ` +
-        `half its JS heap at 1 KB each): give Node a larger heap (NODE_OPTIONS=--max-old-space-size=<MB>), ` +
-        `shorten sessions.inactivityGap, or spread the stream over more partitions and consumers`,
+      `${openGroups.toLocaleString('en-US')} visitors have an open session, more than this process can hold (${limit.toLocaleString('en-US')}: ` +
+        `half its JS heap at 1 KB each, and at most 2,000,000 per stream): shorten sessions.inactivityGap, ` +
+        `spread the stream over more Kafka partitions and consumers, or give Node a larger heap (NODE_OPTIONS=--max-old-space-size=<MB>)`,
     );
   }
 }

@@ -67,6 +67,8 @@ export interface ProcessorOptions {
    * with an OpenSessionLimitError (default: half the JS heap at 1 KB each).
    */
   maxOpenGroups?: number;
+  /** Count the sessions written, for `finish`'s summary (a file run; ~70 B per session until it ends). */
+  countSessions?: boolean;
 }
 
 /**
@@ -78,11 +80,11 @@ export interface ProcessorOptions {
 export class JourneyProcessor {
   private readonly summary: IngestSummary = { read: 0, valid: 0, duplicates: 0, dead_lettered: 0, sessions: 0 };
   /**
-   * Sessions this run closed (by the watermark or a repair) less those it
-   * deleted; `finish` adds the ones still open. A count, not a set of ids: a
-   * consumer's processor lives for months.
+   * Ids of the sessions this run wrote (less those it deleted), for the
+   * summary of a file run only: a consumer's processor lives for months and
+   * keeps none.
    */
-  private sessionsWritten = 0;
+  private readonly sessionIds: Set<string> | undefined;
   private readonly owedDays: OwedDays;
   /** The last checkpoint written, so a finished rollup rebuild can clear its owed days. */
   private lastState: StreamState | undefined;
@@ -109,6 +111,7 @@ export class JourneyProcessor {
     this.where = { pipeline: options.pipeline.name, stream: options.stream, stageNames: options.pipeline.stageNames };
     this.copies = new CopyCheck({ store: options.store, pipeline: options.pipeline.name, rows: this.rows, held: (eventId) => this.pendingLate.has(eventId) });
     this.maxOpenGroups = options.maxOpenGroups ?? defaultMaxOpenGroups();
+    this.sessionIds = options.countSessions ? new Set() : undefined;
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
@@ -140,12 +143,16 @@ export class JourneyProcessor {
     const { pipeline } = this.options;
     const receivedAtMs = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
+    this.copies.release();
+    // Ids of this batch, then those accepted but not yet in the store: a second copy is a duplicate.
+    const batchIds = new Set<string>();
+    const seen = { has: (eventId: string) => batchIds.has(eventId) || this.copies.has(eventId), add: (eventId: string) => batchIds.add(eventId) };
     const deadLettersOfBatch: DeadLetter[] = [];
     // A large batch is still decoded in small chunks (see RECORDS_PER_CHUNK).
     for (let from = 0; from < records.length; from += RECORDS_PER_CHUNK) {
       const chunk = records.length <= RECORDS_PER_CHUNK ? records : records.slice(from, from + RECORDS_PER_CHUNK);
       const decoded = decodeRecords(pipeline, chunk, ctx);
-      const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, chunk, decoded, receivedAtMs, this.copies.seen);
+      const { accepted, late, deadLetters, duplicates } = sessionizeDecoded(this.sessionizer, chunk, decoded, receivedAtMs, seen);
       this.summary.duplicates += duplicates;
       this.summary.dead_lettered += deadLetters.length;
       this.summary.valid += accepted.length;
@@ -348,7 +355,7 @@ export class JourneyProcessor {
   async finish(options: { onRollupDay?: (done: number, total: number) => void } = {}): Promise<IngestSummary> {
     await this.checkpoint();
     await this.refreshRollups(options);
-    return { ...this.summary, sessions: this.sessionsWritten + this.sessionizer.openSessionCount };
+    return { ...this.summary, sessions: this.sessionIds?.size ?? 0 };
   }
 
   /** Adds session rows (records and tombstones) to the next insert; notes the days whose rollups they change. */
@@ -358,12 +365,12 @@ export class JourneyProcessor {
     const rows: unknown[][] = [];
     for (const snapshot of snapshots) {
       const record = buildSessionRecord(snapshot, context);
-      if (snapshot.closed) this.sessionsWritten++;
+      this.sessionIds?.add(record.session_id);
       for (const day of daysTouched(record.start, record.end)) this.owedDays.touch(day);
       rows.push(sessionRow(record));
     }
     for (const tombstone of tombstones) {
-      this.sessionsWritten--;
+      this.sessionIds?.delete(tombstone.sessionId);
       for (const day of daysTouched(tombstone.startMs, tombstone.startMs)) this.owedDays.touch(day);
       rows.push(sessionRow(buildTombstone(tombstone, this.where)));
     }

@@ -8,12 +8,6 @@ const STAGE_SLOTS = 256;
  * long sessions) grow by push, amortised.
  */
 const EXACT_GROWTH_LIMIT = 64;
-/**
- * Up to this many events a copy is looked for by scanning the codes; a
- * longer group (a bot, a long B2B session) keeps a set of them, so checking
- * every arrival against the whole group stays linear overall.
- */
-const SCAN_LIMIT = 64;
 
 function append<T>(column: T[], a: T, b: T): T[] {
   if (column.length >= EXACT_GROWTH_LIMIT) {
@@ -34,8 +28,6 @@ function append<T>(column: T[], a: T, b: T): T[] {
 export class EventColumns {
   private numbers: number[] = [];
   private references: Array<string | EventMeta> = [];
-  /** The codes of a long group (see SCAN_LIMIT); undefined while the group is short. */
-  private codes: Set<number> | undefined;
 
   static from(sorted: readonly SessionEvent[]): EventColumns {
     const columns = new EventColumns();
@@ -56,10 +48,8 @@ export class EventColumns {
   }
 
   push(event: SessionEvent): void {
-    const code = event.idHash * STAGE_SLOTS + event.stageIndex;
-    this.numbers = append(this.numbers, event.timestampMs, code);
+    this.numbers = append(this.numbers, event.timestampMs, event.idHash * STAGE_SLOTS + event.stageIndex);
     this.references = append<string | EventMeta>(this.references, event.touchpoint, event.meta);
-    this.codes?.add(code);
   }
 
   /** Whether `event` sorts strictly after the last event (the in-order fast path). */
@@ -68,20 +58,22 @@ export class EventColumns {
   }
 
   /**
-   * Whether the group holds a copy of `event` (same id hash and stage) at any
-   * time: the same message id twice is one event, however far apart the
-   * copies' times (a retried delivery, an overlapping export).
+   * Whether a copy of `event` (same id hash and stage) lies within `windowMs`
+   * of its time. Only the 31-bit hash is kept here, so the check stays near
+   * in time, where a collision between two real events is negligible;
+   * copies farther apart are found by their full ids (the processor's
+   * copy check). Scans back from the newest event, so an in-order arrival
+   * looks at the few events of its last minutes only.
    */
-  hasCopy(event: SessionEvent): boolean {
+  hasCopyNear(event: SessionEvent, windowMs: number): boolean {
     const code = event.idHash * STAGE_SLOTS + event.stageIndex;
-    if (this.codes) return this.codes.has(code);
-    const n = this.length;
-    if (n > SCAN_LIMIT) {
-      this.codes = new Set();
-      for (let i = 0; i < n; i++) this.codes.add(this.numbers[2 * i + 1]!);
-      return this.codes.has(code);
+    const from = event.timestampMs - windowMs;
+    const to = event.timestampMs + windowMs;
+    for (let i = this.length - 1; i >= 0; i--) {
+      const time = this.numbers[2 * i]!;
+      if (time < from) return false;
+      if (time <= to && this.numbers[2 * i + 1] === code) return true;
     }
-    for (let i = n - 1; i >= 0; i--) if (this.numbers[2 * i + 1] === code) return true;
     return false;
   }
 
@@ -97,10 +89,8 @@ export class EventColumns {
     for (let i = lo - 1; i >= 0 && this.timeAt(i) === event.timestampMs; i--) {
       if (Math.floor(this.numbers[2 * i + 1]! / STAGE_SLOTS) === event.idHash) return false;
     }
-    const code = event.idHash * STAGE_SLOTS + event.stageIndex;
-    this.numbers.splice(2 * lo, 0, event.timestampMs, code);
+    this.numbers.splice(2 * lo, 0, event.timestampMs, event.idHash * STAGE_SLOTS + event.stageIndex);
     this.references.splice(2 * lo, 0, event.touchpoint, event.meta);
-    this.codes?.add(code);
     return true;
   }
 
@@ -126,8 +116,6 @@ export class EventColumns {
   dropFirst(count: number): void {
     this.numbers = this.numbers.slice(2 * count);
     this.references = this.references.slice(2 * count);
-    // Rebuilt from the remaining events when next needed.
-    this.codes = undefined;
   }
 
   /** The event times in order, for splitting into sessions. */

@@ -23,6 +23,13 @@ export interface Tombstone {
 
 export type AddOutcome = 'accepted' | 'duplicate' | 'late';
 
+/**
+ * How far apart in event time the sessionizer itself recognises two copies
+ * of one message (by the 31-bit id hash): retries differ by the difference
+ * of their network delays, because the skew correction subtracts the wait.
+ */
+const RETRY_TIME_WINDOW_MS = 5 * 60_000;
+
 /** An open group as a checkpoint records it: enough to restore it from the stored events. */
 export interface OpenGroupState {
   groupKey: string;
@@ -113,11 +120,11 @@ export class Sessionizer {
       return 'accepted';
     }
     const events = group.events;
-    // The same message id again is the same event, whatever its time: a
-    // retried delivery (Segment's skew correction gives it a slightly
-    // different time, from a new sentAt) or an overlapping export. Copies of
-    // events already closed or stored are the processor's to find.
-    if (events.hasCopy(event)) return 'duplicate';
+    // A retried delivery of the same message: Segment's clock-skew correction
+    // gives it a slightly different time (a new sentAt), so the same id (and
+    // so the same stage) close by in time is the same event, whatever batch
+    // each copy came in. Copies farther apart are the processor's to find.
+    if (events.hasCopyNear(event, RETRY_TIME_WINDOW_MS)) return 'duplicate';
     const last = events.length - 1;
     // Consecutive events of a visitor nearly always share device, channel, country…: keep one copy.
     const lastMeta = events.metaAt(last);

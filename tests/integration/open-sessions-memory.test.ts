@@ -43,6 +43,6 @@ describe('open sessions of a burst of visitors', () => {
     await processor.process(burst(50));
     const error = await processor.process(burst(51).slice(50)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenSessionLimitError);
-    expect((error as Error).message).toMatch(/^51 visitors have an open session, more than this process can hold \(50, .*--max-old-space-size/);
+    expect((error as Error).message).toMatch(/^51 visitors have an open session, more than this process can hold \(50: .*inactivityGap.*partitions.*--max-old-space-size/);
   });
 });

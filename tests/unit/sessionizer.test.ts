@@ -92,18 +92,10 @@ describe('Sessionizer', () => {
     expect(minutes).toEqual([[0, 1, 2]]);
   });
 
-  it('counts the same id again once however far apart the times, while its group is open (short and long groups)', () => {
+  it('leaves the same id far apart in time to the processor (only a hash is kept here)', () => {
     const original = ev(1);
-    const distant = sessionize([[['k', original], ['k', ev(15)], ['k', { ...original, timestampMs: 20 * MIN }]]]);
-    expect(distant.outcomes).toEqual(['accepted', 'accepted', 'duplicate']);
-    expect(distant.minutes).toEqual([[1, 15]]);
-    // A group longer than the scan limit (an event a minute for 100 minutes) keeps a set of ids.
-    const first = ev(0);
-    const long: Array<[string, SessionEvent]> = [['k', first], ...Array.from({ length: 99 }, (_, i) => ['k', ev(i + 1)] as [string, SessionEvent])];
-    const copies: Array<[string, SessionEvent]> = [['k', { ...first, timestampMs: 100 * MIN }], ['k', { ...long[50]![1], timestampMs: 50.5 * MIN }]];
-    const result = sessionize([long, copies]);
-    expect(result.outcomes.slice(100)).toEqual(['duplicate', 'duplicate']);
-    expect(result.closed.map((c) => c.events.length)).toEqual([100]);
+    const distant = sessionize([[['k', original], ['k', { ...original, timestampMs: original.timestampMs + 10 * MIN }]]]);
+    expect(distant.outcomes).toEqual(['accepted', 'accepted']);
   });
 
   it('keeps keys apart', () => {

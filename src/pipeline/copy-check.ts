@@ -24,14 +24,31 @@ export const EVENTS_PER_COPY_CHECK = 10_000;
  *   one just accepted is the duplicate: the caller takes it back out of the
  *   store and repairs its key.
  *
- * Memory is bounded by the rows in flight and two windows; at most one
- * check is in flight. Duplicates and late events never enter the map.
+ * Checks queue behind the inserts in flight, so a window does not wait for
+ * the one before it (that stalled decoding behind every insert and cost a
+ * fifth of the end-to-end rate); up to MAX_CHECKS_IN_FLIGHT wait at once.
+ * Memory is bounded by the rows in flight and those windows. Duplicates and
+ * late events never enter the map.
  */
+const MAX_CHECKS_IN_FLIGHT = 16;
+
+interface InFlightCheck {
+  done: Promise<WrittenCopy[]>;
+  outcome: { losers: WrittenCopy[] } | { error: unknown } | undefined;
+}
+
 export class CopyCheck {
-  /** Ids not yet known to be in the store, with the ship of the row writer that carries them (in ship order). */
-  private readonly unwritten = new Map<string, number>();
+  /** Ids accepted but not yet known to be in the store. */
+  private readonly unwritten = new Set<string>();
+  /**
+   * The same ids by the ship of the row writer that carries them, oldest
+   * first. Released a group at a time: iterating a Map from its front after
+   * deletions skips every deleted slot, and that made each release linear.
+   */
+  private readonly byShip: Array<{ ship: number; eventIds: string[] }> = [];
   private written: WrittenCopy[] = [];
-  private inFlight: Promise<WrittenCopy[]> | undefined;
+  /** Checks started and not yet collected, oldest first. */
+  private readonly inFlight: InFlightCheck[] = [];
 
   constructor(
     private readonly options: {
@@ -50,20 +67,23 @@ export class CopyCheck {
 
   /** Notes events that were accepted (their rows just queued for writing). */
   note(events: ReadonlyArray<{ key: string; eventId: string; timestampMs: number }>): void {
-    const ship = this.options.rows.nextShip;
-    for (const event of events) {
-      this.written.push({ key: event.key, eventId: event.eventId, timestampMs: event.timestampMs });
-      this.unwritten.set(event.eventId, ship);
-    }
+    for (const event of events) this.written.push({ key: event.key, eventId: event.eventId, timestampMs: event.timestampMs });
+    this.hold(events.map((event) => event.eventId));
   }
 
   /** Marks ids as queued for writing now (late events written when they were resolved). */
   queued(eventIds: readonly string[]): void {
+    this.hold([...eventIds]);
+  }
+
+  /** Holds ids until the ship that carries their rows (the next one) is written. */
+  private hold(eventIds: string[]): void {
+    if (eventIds.length === 0) return;
+    for (const eventId of eventIds) this.unwritten.add(eventId);
     const ship = this.options.rows.nextShip;
-    for (const eventId of eventIds) {
-      this.unwritten.delete(eventId);
-      this.unwritten.set(eventId, ship);
-    }
+    const last = this.byShip[this.byShip.length - 1];
+    if (last && last.ship === ship) last.eventIds.push(...eventIds);
+    else this.byShip.push({ ship, eventIds });
   }
 
   get windowFull(): boolean {
@@ -73,36 +93,57 @@ export class CopyCheck {
   /**
    * Ends the current window: starts its check after the inserts queued so
    * far (pending rows keep filling the next insert), and returns the copies
-   * that lost in the check before it (waiting for that one first keeps a
-   * single check in flight).
+   * that lost in the checks finished by now (waiting only when too many are
+   * in flight).
    */
   async rotate(): Promise<WrittenCopy[]> {
-    const previous = this.inFlight;
-    this.inFlight = undefined;
-    const losers = previous ? await previous : [];
-    const written = this.written;
-    this.written = [];
-    if (written.length > 0) {
-      const { store, pipeline, rows } = this.options;
-      this.inFlight = rows.afterQueuedWrites(async () => copiesStoredBefore(written, await readStoredCopies(store, pipeline, written)));
-      // Handled by the next rotate or settle; a failure surfaces there.
-      this.inFlight.catch(() => undefined);
-    }
-    return losers;
+    this.start();
+    if (this.inFlight.length > MAX_CHECKS_IN_FLIGHT) await this.inFlight[0]!.done.catch(() => undefined);
+    return this.collect();
   }
 
   /** Checks everything noted so far and returns every copy that lost. */
   async settle(): Promise<WrittenCopy[]> {
-    const losers = await this.rotate();
-    return [...losers, ...(await this.rotate())];
+    this.start();
+    await Promise.all(this.inFlight.map((check) => check.done.catch(() => undefined)));
+    return this.collect();
+  }
+
+  private start(): void {
+    const written = this.written;
+    if (written.length === 0) return;
+    this.written = [];
+    const { store, pipeline, rows } = this.options;
+    const check: InFlightCheck = {
+      done: rows.afterQueuedWrites(async () => copiesStoredBefore(written, await readStoredCopies(store, pipeline, written))),
+      outcome: undefined,
+    };
+    check.done.then(
+      (losers) => (check.outcome = { losers }),
+      (error: unknown) => (check.outcome = { error }),
+    );
+    this.inFlight.push(check);
+  }
+
+  /** The losers of the finished checks at the front; a failed check fails here. */
+  private collect(): WrittenCopy[] {
+    const losers: WrittenCopy[] = [];
+    while (this.inFlight.length > 0 && this.inFlight[0]!.outcome) {
+      const outcome = this.inFlight.shift()!.outcome!;
+      if ('error' in outcome) throw outcome.error;
+      losers.push(...outcome.losers);
+    }
+    return losers;
   }
 
   /** Lets go of the ids whose rows are in the store: the window checks find those. */
   release(): void {
     const writtenShips = this.options.rows.writtenShips;
-    for (const [eventId, ship] of this.unwritten) {
-      if (ship > writtenShips) break;
-      this.unwritten.delete(eventId);
+    let released = 0;
+    while (released < this.byShip.length && this.byShip[released]!.ship <= writtenShips) {
+      for (const eventId of this.byShip[released]!.eventIds) this.unwritten.delete(eventId);
+      released++;
     }
+    if (released > 0) this.byShip.splice(0, released);
   }
 }

@@ -72,8 +72,8 @@ export class CopyCheck {
   }
 
   /** Marks ids as queued for writing now (late events written when they were resolved). */
-  queued(eventIds: readonly string[]): void {
-    this.hold([...eventIds]);
+  queued(eventIds: string[]): void {
+    this.hold(eventIds);
   }
 
   /** Holds ids until the ship that carries their rows (the next one) is written. */

@@ -160,10 +160,8 @@ export class JourneyProcessor {
       this.copies.note(accepted);
       this.rows.addRows('dead_letters', deadLetters.map((letter) => deadLetterRow(pipeline.name, letter)));
       deadLettersOfBatch.push(...deadLetters);
-      for (const event of late) {
-        if (this.pendingLate.has(event.eventId)) this.summary.duplicates++;
-        else this.pendingLate.set(event.eventId, event);
-      }
+      // A copy of a pending late event never gets here: `seen` holds their ids.
+      for (const event of late) this.pendingLate.set(event.eventId, event);
     }
     this.summary.read += records.length;
     await this.closeSessions(-Infinity);

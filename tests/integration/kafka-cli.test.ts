@@ -30,6 +30,18 @@ function counts(store: string): string {
   ]).stdout;
 }
 
+/** Runs the consumer three times, each killed -9 after a while, then once to the end (which must succeed). */
+async function killThenFinish(args: string[]): Promise<void> {
+  for (const lifeMs of [2_500, 3_200, 4_000]) {
+    const child = startRun(args);
+    await sleep(lifeMs);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+  const finish = journeys(['run', ...args, '--until-caught-up']);
+  expect(finish.status, finish.stderr).toBe(0);
+}
+
 describe('Kafka ingestion through the CLI (real broker)', () => {
   let brokers: string;
   let input: string;
@@ -88,14 +100,7 @@ describe('Kafka ingestion through the CLI (real broker)', () => {
     const store = tmp('journeys-kill-');
     const group = randomName('g');
     const args = ['--pipeline', 'ecommerce', '--brokers', brokers, '--topics', topic, '--group', group, '--store', store, '--checkpoint-every', '300ms', '--session-timeout', '6s'];
-    for (const lifeMs of [2_500, 3_200, 4_000]) {
-      const child = startRun(args);
-      await sleep(lifeMs);
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    const finish = journeys(['run', ...args, '--until-caught-up']);
-    expect(finish.status, finish.stderr).toBe(0);
+    await killThenFinish(args);
     expect(journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json']).stdout).toBe(referenceFunnel);
     expect(counts(store)).toBe(counts(referenceStore));
   }, 240_000);
@@ -120,14 +125,7 @@ describe('Kafka crash recovery of a CSV topic and a topic of nothing but invalid
     expect(journeys(['produce', '--topic', floodTopic, '--brokers', brokers, '--input', flood, '--pipeline', 'rees46']).status).toBe(0);
     const store = tmp('journeys-csv-kill-');
     const args = ['--pipeline', 'rees46', '--brokers', brokers, '--topics', `${rowsTopic},${floodTopic}`, '--group', randomName('g'), '--store', store, '--checkpoint-every', '300ms', '--session-timeout', '6s'];
-    for (const lifeMs of [2_500, 3_200, 4_000]) {
-      const child = startRun(args);
-      await sleep(lifeMs);
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
-    }
-    const finish = journeys(['run', ...args, '--until-caught-up']);
-    expect(finish.status, finish.stderr).toBe(0);
+    await killThenFinish(args);
     const funnel = (at: string) => journeys(['funnel', '--pipeline', 'rees46', '--store', at, '--json']).stdout;
     expect(funnel(store)).toBe(funnel(referenceStore));
     expect(counts(store)).toBe(counts(referenceStore));

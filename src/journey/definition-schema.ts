@@ -6,6 +6,9 @@ import { csvMappingSchema } from './csv-mapping.js';
 import { channelRuleSchema } from './channel-rules.js';
 import { alertRuleSchema, checkAlertRules } from './alert-rules.js';
 
+/** windowFunnel takes at most 32 conditions; skipped stages are a 32-bit mask. */
+export const MAX_STAGES = 31;
+
 const stageName = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'stage names are lower-case words: letters, digits, _ and -');
@@ -14,6 +17,17 @@ export const stageSchema = z.strictObject({
   name: stageName,
   description: z.string().optional(),
   match: z.array(matchRuleSchema).min(1).describe('The stage is reached by an event matching any of these rules'),
+  optional: z
+    .boolean()
+    .default(false)
+    .describe('In ordered and strict funnels, a journey may pass this stage without an event of it (reported as skipped)'),
+  within: durationMs
+    .optional()
+    .describe('In ordered and strict funnels, this stage counts only within this long after the previous stage of the chain'),
+  exclude: z
+    .array(matchRuleSchema)
+    .optional()
+    .describe('A journey with an event matching one of these rules between the previous stage and this one is left out of the funnel'),
 });
 
 export const sessionSettingsSchema = z
@@ -32,10 +46,17 @@ export const sessionSettingsSchema = z
 
 export const abandonmentRuleSchema = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'rule names are lower_snake_case'),
-  from: stageName.describe('The stage whose first event starts the clock'),
-  to: stageName.describe('The stage that must follow within the window'),
-  within: durationMs.describe('How long after the first `from` event the `to` stage may come'),
+  from: stageName.describe('Reaching this stage starts the clock'),
+  to: stageName.describe('The stage that must be reached within the window'),
+  within: durationMs.describe('How long after reaching `from` the journey may take to reach `to`'),
 });
+
+/** How a journey's progress through the stages is counted (docs/semantics.md). */
+export const FUNNEL_MODES = ['reached', 'ordered', 'strict', 'any'] as const;
+export type FunnelMode = (typeof FUNNEL_MODES)[number];
+/** What one funnel row counts: a session, or a person's journey over the journey window. */
+export const FUNNEL_LEVELS = ['session', 'journey'] as const;
+export type FunnelLevel = (typeof FUNNEL_LEVELS)[number];
 
 export const DIMENSIONS = ['channel', 'device', 'browser', 'country', 'segment'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -46,13 +67,17 @@ export const definitionSchema = z
     description: z.string().optional(),
     identity: identityOrderSchema.default({ site: ['anonymousId', 'userId'], crm: ['contactId'] }),
     sessions: sessionSettingsSchema,
-    stages: z.array(stageSchema).min(2).describe('Ordered journey stages'),
+    stages: z.array(stageSchema).min(2).max(MAX_STAGES).describe('Ordered journey stages'),
     funnel: z
       .strictObject({
         conversionStage: stageName.optional().describe('Reaching this stage counts as converted (default: the last stage)'),
-        journeyWindow: durationMs.default(604_800_000).describe('Conversion window of --level journey'),
+        journeyWindow: durationMs
+          .default(604_800_000)
+          .describe('A journey lasts from its first staged event this long; the next staged event after it starts the next journey'),
+        mode: z.enum(FUNNEL_MODES).default('reached').describe('The mode reports use when --mode is not given'),
+        level: z.enum(FUNNEL_LEVELS).default('session').describe('The level reports use when --level is not given'),
       })
-      .default({ journeyWindow: 604_800_000 }),
+      .default({ journeyWindow: 604_800_000, mode: 'reached', level: 'session' }),
     channels: z.array(channelRuleSchema).default([]).describe('Custom channel rules, tried before the default grouping'),
     abandonment: z.array(abandonmentRuleSchema).default([]),
     alerts: z.array(alertRuleSchema).default([]).describe('Alert rules on abandonment rates and stage conversions (docs/analysis.md)'),
@@ -67,6 +92,11 @@ export const definitionSchema = z
     names.forEach((name, i) => {
       if (names.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: ['stages', i, 'name'], message: `duplicate stage "${name}"` });
     });
+    for (const field of ['within', 'exclude'] as const) {
+      if (def.stages[0]?.[field] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['stages', 0, field], message: `the first stage has no previous stage: "${field}" applies from the second stage on` });
+      }
+    }
     const known = (name: string) => names.includes(name);
     if (def.funnel.conversionStage && !known(def.funnel.conversionStage)) {
       ctx.addIssue({ code: 'custom', path: ['funnel', 'conversionStage'], message: `unknown stage "${def.funnel.conversionStage}"; stages are ${names.join(', ')}` });

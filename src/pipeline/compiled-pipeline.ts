@@ -8,6 +8,7 @@ import type { RecordContext } from '../sessions/session-record.js';
 import type { JourneyEvent } from '../events/journey-event.js';
 import type { DecodeContext } from '../events/decode-context.js';
 import { dead, type Origin, type StepResult } from '../core/result.js';
+import { stageRulesOf } from '../journey/stage-rules.js';
 
 /** A raw input record as a source hands it over. */
 export interface RawRecord {
@@ -51,6 +52,7 @@ export function compilePipeline(definition: JourneyDefinition, limits: InputLimi
     withinMs: rule.within,
   }));
   const conversionStageIndex = definition.funnel.conversionStage ? indexOf(definition.funnel.conversionStage) : stageNames.length;
+  const sessionRules = stageRulesOf(definition, Infinity);
   return {
     definition,
     name: definition.name,
@@ -71,6 +73,14 @@ export function compilePipeline(definition: JourneyDefinition, limits: InputLimi
       return decodeJson(record.raw, ctx);
     },
     classify: createClassifier(definition),
-    recordContext: (stream, watermarkMs) => ({ pipeline: definition.name, stream, stageNames, conversionStageIndex, abandonment, watermarkMs }),
+    recordContext: (stream, watermarkMs) => ({
+      pipeline: definition.name,
+      stream,
+      stageNames,
+      conversionStageIndex,
+      rules: sessionRules,
+      abandonment,
+      watermarkMs,
+    }),
   };
 }

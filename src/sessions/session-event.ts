@@ -20,6 +20,8 @@ export interface EventMeta {
 export interface SessionEvent {
   timestampMs: number;
   stageIndex: number;
+  /** 1-based stage whose `exclude` rules the event matches (absent or 0: none). */
+  exclusionIndex?: number;
   idHash: number;
   touchpoint: string;
   meta: EventMeta;

@@ -1,11 +1,11 @@
 import type { SessionSnapshot, Tombstone } from './sessionizer.js';
-import type { SessionEvent } from './session-event.js';
-import { furthestFunnel, orderedFunnel, type StagedPoint } from './funnel-level.js';
+import type { StagedPoint } from './funnel-progress.js';
+import { emptyProgressColumns, progressColumns, type ProgressColumns, type ProgressContext } from './progress-columns.js';
 
-export type AbandonmentOutcome = 'not_started' | 'pending' | 'completed' | 'abandoned';
+export type { AbandonmentOutcome } from './progress-columns.js';
 
 /** A session as stored: one row of the `sessions` table (times in ms since the epoch). */
-export interface SessionRecord {
+export interface SessionRecord extends ProgressColumns {
   session_id: string;
   version: number;
   is_deleted: 0 | 1;
@@ -20,20 +20,11 @@ export interface SessionRecord {
   event_count: number;
   path_stages: string[];
   path_times: number[];
-  ordered_level: number;
-  ordered_reached: number[];
-  furthest_level: number;
-  furthest_reached: number[];
-  furthest_stage: string;
   exit_stage: string;
   entry_channel: string;
   entry_campaign: string;
   entry_touchpoint: string;
   exit_touchpoint: string;
-  converted: 0 | 1;
-  abandonment_rules: string[];
-  abandonment_outcomes: AbandonmentOutcome[];
-  abandonment_started: number[];
   device: string;
   browser: string;
   os: string;
@@ -41,60 +32,35 @@ export interface SessionRecord {
   segment: string;
 }
 
-export interface RecordContext {
+/** Where a session is written, and what its progress is measured against (the session is its own window). */
+export interface RecordContext extends ProgressContext {
   pipeline: string;
   stream: string;
-  stageNames: readonly string[];
-  /** 1-based index of the stage that counts as converted. */
-  conversionStageIndex: number;
-  abandonment: ReadonlyArray<{ name: string; fromIndex: number; toIndex: number; withinMs: number }>;
-  /** Current watermark: an abandonment outcome is known once it passes the rule's window. */
-  watermarkMs: number;
 }
 
 /** Tombstones outrank every live version, so a vanished session id never comes back. */
 export const TOMBSTONE_VERSION = 2 ** 52;
-
-function abandonmentOf(events: readonly SessionEvent[], closed: boolean, ctx: RecordContext) {
-  const outcomes: AbandonmentOutcome[] = [];
-  const started: number[] = [];
-  for (const rule of ctx.abandonment) {
-    const from = events.find((e) => e.stageIndex === rule.fromIndex);
-    if (!from) {
-      outcomes.push('not_started');
-      started.push(0);
-      continue;
-    }
-    const deadline = from.timestampMs + rule.withinMs;
-    const done = events.some((e) => e.stageIndex === rule.toIndex && e.timestampMs >= from.timestampMs && e.timestampMs <= deadline);
-    outcomes.push(done ? 'completed' : closed || ctx.watermarkMs > deadline ? 'abandoned' : 'pending');
-    started.push(from.timestampMs);
-  }
-  return { outcomes, started };
-}
 
 /** Builds the stored record of a session from its ordered events. */
 export function buildSessionRecord(snapshot: SessionSnapshot, ctx: RecordContext): SessionRecord {
   const events = snapshot.events;
   const first = events[0]!;
   const last = events[events.length - 1]!;
-  const staged: StagedPoint[] = [];
+  const points: StagedPoint[] = [];
   const pathStages: string[] = [];
   const pathTimes: number[] = [];
   for (const event of events) {
+    if (event.stageIndex === 0 && !event.exclusionIndex) continue;
+    points.push({ timestampMs: event.timestampMs, stageIndex: event.stageIndex, exclusionIndex: event.exclusionIndex ?? 0 });
     if (event.stageIndex === 0) continue;
-    staged.push({ timestampMs: event.timestampMs, stageIndex: event.stageIndex });
     const name = ctx.stageNames[event.stageIndex - 1]!;
     if (pathStages[pathStages.length - 1] !== name) {
       pathStages.push(name);
       pathTimes.push(event.timestampMs);
     }
   }
-  const stageCount = ctx.stageNames.length;
-  const ordered = orderedFunnel(staged, stageCount, Infinity);
-  const furthest = furthestFunnel(staged, stageCount);
-  const abandonment = abandonmentOf(events, snapshot.closed, ctx);
-  const outcomesKnown = abandonment.outcomes.every((o) => o !== 'pending');
+  const progress = progressColumns(points, snapshot.closed, ctx);
+  const outcomesKnown = progress.abandonment_outcomes.every((o) => o !== 'pending');
   return {
     session_id: snapshot.sessionId,
     version: events.length * 4 + (snapshot.closed ? 2 : 0) + (outcomesKnown ? 1 : 0),
@@ -109,20 +75,12 @@ export function buildSessionRecord(snapshot: SessionSnapshot, ctx: RecordContext
     event_count: events.length,
     path_stages: pathStages,
     path_times: pathTimes,
-    ordered_level: ordered.level,
-    ordered_reached: ordered.reachedAtMs,
-    furthest_level: furthest.level,
-    furthest_reached: furthest.reachedAtMs,
-    furthest_stage: furthest.level > 0 ? ctx.stageNames[furthest.level - 1]! : '',
+    ...progress,
     exit_stage: pathStages[pathStages.length - 1] ?? '',
     entry_channel: first.meta.channel,
     entry_campaign: first.meta.campaign,
     entry_touchpoint: first.touchpoint,
     exit_touchpoint: last.touchpoint,
-    converted: ordered.level >= ctx.conversionStageIndex ? 1 : 0,
-    abandonment_rules: ctx.abandonment.map((rule) => rule.name),
-    abandonment_outcomes: abandonment.outcomes,
-    abandonment_started: abandonment.started,
     device: first.meta.device,
     browser: first.meta.browser,
     os: first.meta.os,
@@ -147,20 +105,12 @@ export function buildTombstone(tombstone: Tombstone, where: { pipeline: string; 
     event_count: 0,
     path_stages: [],
     path_times: [],
-    ordered_level: 0,
-    ordered_reached: [],
-    furthest_level: 0,
-    furthest_reached: [],
-    furthest_stage: '',
+    ...emptyProgressColumns(),
     exit_stage: '',
     entry_channel: '',
     entry_campaign: '',
     entry_touchpoint: '',
     exit_touchpoint: '',
-    converted: 0,
-    abandonment_rules: [],
-    abandonment_outcomes: [],
-    abandonment_started: [],
     device: '',
     browser: '',
     os: '',

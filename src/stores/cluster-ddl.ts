@@ -2,6 +2,7 @@ import { CLUSTER_LAYOUT, type TableLayout } from './cluster-layout.js';
 
 const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s*([\s\S]*)$/i;
 const CREATE_VIEW = /^CREATE (MATERIALIZED )?VIEW IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]*)$/i;
+const DROP_TABLE = /^DROP TABLE IF EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*$/i;
 const ALTER_TABLE = /^ALTER TABLE ([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]*)$/i;
 const AS_OTHER = /^AS ([A-Za-z_][A-Za-z0-9_]*)\s*$/i;
 const ENGINE = /\bENGINE\s*=\s*([A-Za-z]*MergeTree)\s*(?:\(([^()]*)\))?\s*/i;
@@ -111,6 +112,15 @@ export function toClusterStatements(statement: string, ctx: ClusterContext): str
       return [`CREATE TABLE IF NOT EXISTS ${name} ${on}\n${def.columns}\n${replicated(def, `/clickhouse/tables/all/{database}/${name}`)}`];
     }
     return [`CREATE TABLE IF NOT EXISTS ${name} ${on}\n${def.columns}\nENGINE = ${def.engine}${def.engineArgs ? `(${def.engineArgs})` : ''}\n${def.clauses}`];
+  }
+  const drop = DROP_TABLE.exec(sql);
+  if (drop) {
+    const name = drop[1]!;
+    const layout = layoutOf(name);
+    // SYNC: a table created again right after must not meet the old one's replica path.
+    const statements = [`DROP TABLE IF EXISTS ${name} ${on} SYNC`];
+    if (layout.kind === 'sharded') statements.push(`DROP TABLE IF EXISTS ${name}_local ${on} SYNC`);
+    return statements;
   }
   const alter = ALTER_TABLE.exec(sql);
   if (alter) {

@@ -27,12 +27,15 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   funnel_hourly: { kind: 'everywhere' },
   abandonment_5m: { kind: 'everywhere' },
   stage_transitions_hourly: { kind: 'everywhere' },
+  touchpoint_transitions_hourly: { kind: 'everywhere' },
+  journeys: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, key)' },
   // Analysis results (bottleneck reports, alert state): a few rows each, read whole.
   bottlenecks: { kind: 'everywhere' },
   alerts: { kind: 'everywhere' },
   funnel_hourly_staging: { kind: 'node-local' },
   abandonment_5m_staging: { kind: 'node-local' },
   stage_transitions_hourly_staging: { kind: 'node-local' },
+  touchpoint_transitions_hourly_staging: { kind: 'node-local' },
 };
 
 /** The table that holds the rows on each node: `<name>_local` for sharded tables, the table itself otherwise. */

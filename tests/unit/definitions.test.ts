@@ -31,10 +31,51 @@ describe('shipped journey definitions', () => {
     expect(definition.sessions).toMatchObject({ inactivityGap: 1_800_000, useSourceSessionId: false });
   });
 
+  it('each pipeline declares its default level and mode (docs/semantics.md)', () => {
+    const funnel = (name: string) => loadDefinition(name, { pipelinesDir: 'pipelines' }).definition.funnel;
+    expect(funnel('ecommerce')).toMatchObject({ level: 'session', mode: 'reached', conversionStage: 'purchase' });
+    expect(funnel('rees46')).toMatchObject({ level: 'session', mode: 'reached', conversionStage: 'purchase' });
+    expect(funnel('b2b-saas')).toMatchObject({ level: 'journey', mode: 'reached', conversionStage: 'closed-won', journeyWindow: 90 * 86_400_000 });
+  });
+
+  it('ecommerce lets ordered funnels pass the stages a shop may not track', () => {
+    const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
+    const optional = definition.stages.filter((s) => s.optional).map((s) => s.name);
+    expect(optional).toEqual(['interest', 'consideration', 'retention', 'advocacy']);
+  });
+
+  // Segment e-commerce spec v2 (plus the shop's own retention events): one event, the first matching stage.
   it.each([
+    ['Promotion Viewed', 'awareness'],
+    ['Products Searched', 'interest'],
+    ['Product List Viewed', 'interest'],
+    ['Product List Filtered', 'interest'],
+    ['Promotion Clicked', 'interest'],
+    ['Product Clicked', 'interest'],
     ['Product Viewed', 'consideration'],
+    ['Product Added to Wishlist', 'consideration'],
+    // Shared before buying as often as after: never a post-purchase stage, which would count as a purchase.
+    ['Product Shared', 'consideration'],
+    ['Product Added', 'cart'],
+    ['Wishlist Product Added to Cart', 'cart'],
+    ['Product Removed', 'cart'],
+    ['Cart Viewed', 'cart'],
+    ['Cart Shared', 'cart'],
+    ['Coupon Entered', 'cart'],
+    ['Coupon Applied', 'cart'],
+    ['Coupon Denied', 'cart'],
+    ['Coupon Removed', 'cart'],
+    ['Checkout Started', 'checkout'],
+    ['Checkout Step Viewed', 'checkout'],
     ['Checkout Step Completed', 'checkout'],
+    ['Payment Info Entered', 'checkout'],
     ['Order Completed', 'purchase'],
+    ['Order Updated', undefined],
+    ['Order Refunded', undefined],
+    ['Order Cancelled', undefined],
+    ['Product Removed from Wishlist', undefined],
+    ['Account Created', 'retention'],
+    ['Product Reviewed', 'advocacy'],
     ['Unknown Thing', undefined],
   ])('ecommerce classifies a track "%s" as %s', (event, stage) => {
     const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });

@@ -294,6 +294,56 @@ describe('ecommerce week', () => {
   });
 });
 
+describe('ecommerce shop without product lists', () => {
+  const base = { scenario: 'ecommerce', seed: 5, days: 2, visitorsPerDay: 1500, outOfOrderShare: 0, veryLateShare: 0, duplicateShare: 0, malformedShare: 0 } as const;
+  let records: Json[];
+  beforeAll(() => {
+    records = valid(collect({ ...base, productLists: false })).map((l) => JSON.parse(l.line) as Json);
+  });
+  const LIST_EVENTS = ['Product List Viewed', 'Products Searched'];
+
+  it('sends no list events and no list pages; the default shop does', () => {
+    expect(records.filter((r) => LIST_EVENTS.includes(String(r['event'])))).toEqual([]);
+    expect(records.filter((r) => r['type'] === 'page' && ['Category', 'Search Results'].includes(String(r['name'])))).toEqual([]);
+    const lists = valid(collect(base)).filter((l) => l.line.includes('"event":"Product List Viewed"'));
+    expect(lists.length).toBeGreaterThan(100);
+  });
+
+  it('its buyers go Home → Product Viewed → Product Added → Checkout Started → Order Completed, converting as often', () => {
+    const byVisitor = new Map<string, Json[]>();
+    for (const r of records) {
+      if (r['source'] === 'crm' || r['type'] === 'identify') continue;
+      const id = String(r['anonymousId']);
+      byVisitor.set(id, [...(byVisitor.get(id) ?? []), r]);
+    }
+    const steps = ['Product Viewed', 'Product Added', 'Checkout Started', 'Order Completed'];
+    let buyers = 0;
+    let homeFirst = 0;
+    for (const events of byVisitor.values()) {
+      events.sort((a, b) => eventTimeMs(a) - eventTimeMs(b));
+      const order = events.findIndex((r) => r['event'] === 'Order Completed');
+      if (order < 0) continue;
+      buyers++;
+      // Up to the first order: the steps in funnel order, each after the one before.
+      const at = steps.map((step) => events.slice(0, order + 1).findIndex((r) => r['event'] === step));
+      expect(at.every((i, k) => i >= 0 && (k === 0 || i > at[k - 1]!))).toBe(true);
+      if (events[0]!['type'] === 'page' && events[0]!['name'] === 'Home') homeFirst++;
+    }
+    expect(buyers).toBeGreaterThan(50);
+    // The others land on a product page (ads, links) or the sale page, or started on an earlier visit.
+    expect(homeFirst).toBeGreaterThan(buyers * 0.15);
+    const landings = records.filter((r) => r['type'] === 'page' && !String((r['context'] as { page: { referrer: string } }).page.referrer).startsWith('https://shop.example.com'));
+    const orders = records.filter((r) => r['event'] === 'Order Completed').length;
+    expect(share(orders, landings.length)).toBeGreaterThan(0.02);
+    expect(share(orders, landings.length)).toBeLessThan(0.04);
+  });
+
+  it('is an option of the schema, on by default', () => {
+    expect(generatorOptionsSchema.parse({}).productLists).toBe(true);
+    expect(generatorOptionsSchema.safeParse({ productLists: 'no' }).success).toBe(false);
+  });
+});
+
 /** Order Completed / Checkout Started per device class, from the generated lines. */
 function checkoutConversionByDevice(lines: GeneratedLine[]): Record<'mobile' | 'other', number> {
   const counts = { mobile: { started: 0, completed: 0 }, other: { started: 0, completed: 0 } };

@@ -23,6 +23,8 @@ Usage: journeys generate [--scenario ecommerce|b2b-saas|rees46] [options]
   --spike <ISO:minutes:rate>
                            plant a checkout-abandonment spike, e.g. 2026-11-05T18:00:00Z:45:0.8
   --clean                  no out-of-order, late, duplicate or malformed records
+  --no-product-lists       ecommerce: a shop without category or search pages (no Product List
+                           Viewed or Products Searched): Home → Product Viewed → Product Added → …
 
 Real-looking noise is on by default: 2% out-of-order, 0.1% hours late, 1% duplicates, 0.3% malformed.`;
 
@@ -83,6 +85,7 @@ export const GENERATOR_FLAGS = {
   bottleneck: { type: 'string' as const },
   spike: { type: 'string' as const },
   clean: { type: 'boolean' as const },
+  'no-product-lists': { type: 'boolean' as const },
 };
 
 type GeneratorFlagValues = { [K in keyof typeof GENERATOR_FLAGS]?: (typeof GENERATOR_FLAGS)[K]['type'] extends 'boolean' ? boolean : string };
@@ -97,6 +100,7 @@ export function generatorOptionsFromFlags(values: GeneratorFlagValues): Generato
     visitorsPerDay: number('visitors-per-day', values['visitors-per-day']),
     bottleneck: values.bottleneck ? parseBottleneck(values.bottleneck) : undefined,
     spike: values.spike ? parseSpike(values.spike) : undefined,
+    ...(values['no-product-lists'] ? { productLists: false } : {}),
     ...(values.clean ? { outOfOrderShare: 0, veryLateShare: 0, duplicateShare: 0, malformedShare: 0 } : {}),
   });
 }

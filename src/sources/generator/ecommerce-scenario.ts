@@ -38,7 +38,7 @@ export function setupEcommerce(ctx: ScenarioContext): void {
   let accountNumber = 104_000;
   let contactNumber = 730_000;
   const newUserId = (): string => `u_${(accountNumber += rng.int(1, 40))}`;
-  const session = new EcommerceSession({ rng, writer, catalog, anomalies, newUserId });
+  const session = new EcommerceSession({ rng, writer, catalog, anomalies, newUserId, productLists: options.productLists });
   const contactIds = new WeakMap<Shopper, string>();
 
   const survey = (shopper: Shopper, afterMs: number): void => {

@@ -37,7 +37,15 @@ export class EcommerceSession {
   private orderNumber = 4_100_000;
 
   constructor(
-    private readonly deps: { rng: Prng; writer: SegmentWriter; catalog: Catalog; anomalies: Anomalies; newUserId: () => string },
+    private readonly deps: {
+      rng: Prng;
+      writer: SegmentWriter;
+      catalog: Catalog;
+      anomalies: Anomalies;
+      newUserId: () => string;
+      /** false: the shop has no category or search pages, so no list events (GeneratorOptions.productLists). */
+      productLists?: boolean;
+    },
   ) {
     this.clock = new SessionClock(deps.rng);
   }
@@ -58,7 +66,11 @@ export class EcommerceSession {
       writer.track(shopper, view, clock.soon(), 'Product Viewed', this.productJson.get(product, shopper.country));
       return view;
     };
+    const productLists = this.deps.productLists !== false;
+    // Without list pages a shopper who would have browsed one goes from the
+    // page they are on straight to a product: the same odds, no interest event.
     const viewList = (): void => {
+      if (!productLists) return;
       if (rng.chance(0.4)) {
         // People search for what they came for: the category, or a brand in it.
         const brand = catalog.pick(rng, focus).brand;
@@ -84,7 +96,9 @@ export class EcommerceSession {
       viewProduct(viewed);
       reached = 'consideration';
     } else if (acquisition.landing === 'listing') {
-      viewList();
+      // A shop without list pages sends such a link to the home page.
+      if (productLists) viewList();
+      else trail.open(clock.think(), HOME);
       reached = 'interest';
     } else {
       trail.open(clock.think(), acquisition.landing === 'content' ? SALE : HOME);

@@ -29,6 +29,13 @@ export const generatorOptionsSchema = z
     veryLateShare: share(0.001, 'Share of events delivered 2–6 hours late'),
     duplicateShare: share(0.01, 'Share of events whose exact line is delivered a second time, 0.5 s–2 min later'),
     malformedShare: share(0.003, 'Share of output lines that are malformed records'),
+    productLists: z
+      .boolean()
+      .default(true)
+      .describe(
+        'ecommerce: false for a shop without category or search pages (no Product List Viewed or Products Searched): ' +
+          'sessions go Home → Product Viewed → Product Added → Checkout Started → Order Completed, with the same odds',
+      ),
     bottleneck: z
       .strictObject({
         fromStage: z.string().min(1).describe('Funnel stage whose advance to the next stage is throttled (see the scenario stages)'),

@@ -1,6 +1,7 @@
 import type { SessionSnapshot, Tombstone } from './sessionizer.js';
 import type { StagedPoint } from './funnel-progress.js';
 import { emptyProgressColumns, progressColumns, type ProgressColumns, type ProgressContext } from './progress-columns.js';
+import { touchpointPath } from '../journey/clean-touchpoint.js';
 
 export type { AbandonmentOutcome } from './progress-columns.js';
 
@@ -20,6 +21,8 @@ export interface SessionRecord extends ProgressColumns {
   event_count: number;
   path_stages: string[];
   path_times: number[];
+  /** The touchpoints in order, ids in paths replaced, repeats collapsed, at most 100 (docs/semantics.md, "Touchpoint paths"). */
+  touchpoint_path: string[];
   exit_stage: string;
   entry_channel: string;
   entry_campaign: string;
@@ -76,6 +79,7 @@ export function buildSessionRecord(snapshot: SessionSnapshot, ctx: RecordContext
     path_stages: pathStages,
     path_times: pathTimes,
     ...progress,
+    touchpoint_path: touchpointPath(events.map((event) => event.touchpoint)),
     exit_stage: pathStages[pathStages.length - 1] ?? '',
     entry_channel: first.meta.channel,
     entry_campaign: first.meta.campaign,
@@ -106,6 +110,7 @@ export function buildTombstone(tombstone: Tombstone, where: { pipeline: string; 
     path_stages: [],
     path_times: [],
     ...emptyProgressColumns(),
+    touchpoint_path: [],
     exit_stage: '',
     entry_channel: '',
     entry_campaign: '',

@@ -41,7 +41,7 @@ export function eventRow(where: { pipeline: string; stream: string; stageNames: 
 export const SESSION_COLUMNS = [
   'pipeline', 'stream', 'key', 'session_id', 'version', 'is_deleted', 'is_open', 'source_session_id', 'start', 'end',
   'event_count', 'path_stages', 'path_times', 'funnel_modes', 'funnel_levels', 'funnel_skipped', 'funnel_excluded',
-  'funnel_reached', 'funnel_step_ms', 'progress_path', 'furthest_stage', 'exit_stage', 'entry_channel', 'entry_campaign', 'entry_touchpoint',
+  'funnel_reached', 'funnel_step_ms', 'progress_path', 'touchpoint_path', 'furthest_stage', 'exit_stage', 'entry_channel', 'entry_campaign', 'entry_touchpoint',
   'exit_touchpoint', 'converted', 'abandonment_modes', 'abandonment_rules', 'abandonment_outcomes', 'abandonment_started', 'device',
   'browser', 'os', 'country', 'segment',
 ] as const satisfies ReadonlyArray<keyof SessionRecord>;
@@ -51,7 +51,7 @@ export function sessionRow(r: SessionRecord): unknown[] {
   return [
     r.pipeline, r.stream, r.key, r.session_id, r.version, r.is_deleted, r.is_open, r.source_session_id, r.start, r.end,
     r.event_count, r.path_stages, r.path_times, r.funnel_modes, r.funnel_levels, r.funnel_skipped, r.funnel_excluded,
-    r.funnel_reached, r.funnel_step_ms, r.progress_path, r.furthest_stage, r.exit_stage, r.entry_channel, r.entry_campaign, r.entry_touchpoint,
+    r.funnel_reached, r.funnel_step_ms, r.progress_path, r.touchpoint_path, r.furthest_stage, r.exit_stage, r.entry_channel, r.entry_campaign, r.entry_touchpoint,
     r.exit_touchpoint, r.converted, r.abandonment_modes, r.abandonment_rules, r.abandonment_outcomes, r.abandonment_started, r.device,
     r.browser, r.os, r.country, r.segment,
   ];

@@ -10,4 +10,8 @@ describe('session rows', () => {
     ) as unknown as SessionRecord;
     expect(sessionRow(record)).toEqual(SESSION_COLUMNS.map((column) => record[column]));
   });
+
+  it('put touchpoint_path right after progress_path, as the migration does', () => {
+    expect(SESSION_COLUMNS.indexOf('touchpoint_path')).toBe(SESSION_COLUMNS.indexOf('progress_path') + 1);
+  });
 });

@@ -1,19 +1,32 @@
--- Stage transitions: the Sankey source, from stage_transitions_hourly.
--- Each row is a step of the sessions' stage paths (consecutive distinct stages),
--- framed by (entry) and (exit); share = this step's share of all steps leaving from_stage.
+-- Progress moves: the Sankey of stages, from stage_transitions_hourly.
+-- A move goes from the furthest stage reached to the next stage that went further,
+-- framed by (entry) and (exit); going back to an earlier stage makes no move, and a
+-- journey (or session) makes each move at most once, so journeys counts them.
+-- share = this move's share of the moves leaving from_stage; skipped = the stages it passed over.
 -- @param pipeline String | pipeline name
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
--- @param min_sessions UInt64 = 1 | leave out steps taken by fewer sessions
+-- @param level String = session | session or journey
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions or journeys that started at or after this time (UTC)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions or journeys that started before this time (UTC)
+-- @param min_journeys UInt64 = 1 | leave out moves made by fewer journeys (sessions)
 SELECT
     from_stage,
     to_stage,
-    sum(sessions) AS sessions,
-    round(sessions / sum(sessions) OVER (PARTITION BY from_stage), 4) AS share
-FROM stage_transitions_hourly
-WHERE pipeline = {pipeline:String}
-  AND hour >= {from:DateTime('UTC')}
-  AND hour < {to:DateTime('UTC')}
-GROUP BY from_stage, to_stage
-QUALIFY sessions >= {min_sessions:UInt64}
-ORDER BY from_stage = '(entry)' DESC, from_stage, sessions DESC, to_stage
+    moves AS journeys,
+    round(moves / sum(moves) OVER (PARTITION BY from_stage), 4) AS share,
+    passed_over AS skipped
+FROM
+(
+    SELECT
+        from_stage,
+        to_stage,
+        sum(journeys) AS moves,
+        intDiv(sum(skipped), moves) AS passed_over
+    FROM stage_transitions_hourly
+    WHERE pipeline = {pipeline:String}
+      AND level = {level:String}
+      AND hour >= {from:DateTime('UTC')}
+      AND hour < {to:DateTime('UTC')}
+    GROUP BY from_stage, to_stage
+)
+QUALIFY journeys >= {min_journeys:UInt64}
+ORDER BY from_stage = '(entry)' DESC, from_stage, journeys DESC, to_stage

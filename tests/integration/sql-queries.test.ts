@@ -124,9 +124,9 @@ describe('sql/queries', () => {
     await expect(run(store, 'dropoff_by_dimension', { pipeline: 'ecommerce', by: 'shoe_size' })).rejects.toThrow(/by must be/);
   });
 
-  it('stage_transitions: the Sankey steps with (entry) and (exit)', async () => {
-    const rows = await run<{ from_stage: string; to_stage: string; sessions: number; share: number }>(store, 'stage_transitions', { pipeline: 'ecommerce' });
-    const steps = Object.fromEntries(rows.map((r) => [`${r.from_stage}→${r.to_stage}`, r.sessions]));
+  it('stage_transitions: the progress moves with (entry) and (exit)', async () => {
+    const rows = await run<{ from_stage: string; to_stage: string; journeys: number; share: number; skipped: number }>(store, 'stage_transitions', { pipeline: 'ecommerce' });
+    const steps = Object.fromEntries(rows.map((r) => [`${r.from_stage}→${r.to_stage}`, r.journeys]));
     expect(steps).toEqual({
       '(entry)→awareness': 4,
       'awareness→(exit)': 1,
@@ -142,6 +142,8 @@ describe('sql/queries', () => {
       'purchase→(exit)': 1,
     });
     expect(rows.find((r) => r.from_stage === 'awareness' && r.to_stage === 'interest')!.share).toBe(0.25);
+    // c went from the home page straight to checkout: interest, consideration and cart passed over.
+    expect(rows.find((r) => r.from_stage === 'awareness' && r.to_stage === 'checkout')!.skipped).toBe(3);
   });
 
   it('abandonment_rate_5m: rate per bucket against the trailing baseline', async () => {

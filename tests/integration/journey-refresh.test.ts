@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestStore } from '../helpers/store.js';
+import type { Store } from '../../src/stores/store.js';
+import { definitionSchema } from '../../src/journey/definition-schema.js';
+import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { refreshJourneys } from '../../src/pipeline/journey-refresh.js';
+import { journeyIdOf } from '../../src/sessions/journey-record.js';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+const T = Date.UTC(2026, 10, 2);
+const at = (day: number, hour = 10) => T + day * DAY + hour * H;
+const dayOf = (day: number) => T + day * DAY;
+
+const pipeline = compilePipeline(
+  definitionSchema.parse({
+    name: 'jr',
+    stages: [
+      { name: 'a', match: [{ event: 'A' }] },
+      { name: 'b', match: [{ event: 'B' }], exclude: [{ event: 'X' }] },
+      { name: 'c', match: [{ event: 'C' }] },
+    ],
+    funnel: { journeyWindow: '7d', conversionStage: 'b' },
+    abandonment: [{ name: 'a_to_b', from: 'a', to: 'b', within: '2d' }],
+  }),
+);
+
+const EVENT_COLUMNS = ['pipeline', 'stream', 'key', 'ts', 'event_id', 'received_at', 'stage_index', 'stage', 'exclusion_index', 'channel', 'touchpoint', 'device'];
+let ids = 0;
+async function insertEvents(store: Store, events: Array<{ key: string; ts: number; stage: number; exclusion?: number; channel?: string }>): Promise<void> {
+  const rows = events.map((e) => [
+    'jr', 'files', e.key, e.ts, `e${++ids}`, e.ts, e.stage, e.stage > 0 ? pipeline.stageNames[e.stage - 1] : '', e.exclusion ?? 0, e.channel ?? 'Direct', `/t${e.stage}`, 'desktop',
+  ]);
+  await store.insertCompactRows('events', EVENT_COLUMNS, rows.map((row) => JSON.stringify(row)).join('\n') + '\n');
+}
+
+interface Row {
+  key: string;
+  journey_id: string;
+  start_ms: number;
+  event_count: number;
+  is_open: number;
+  converted: number;
+  entry_channel: string;
+  outcome_reached: string;
+}
+const live = (store: Store) =>
+  store
+    .query<Row>(
+      `SELECT key, journey_id, toUnixTimestamp64Milli(start) AS start_ms, event_count, is_open, converted, entry_channel,
+              abandonment_outcomes[1] AS outcome_reached
+         FROM journeys FINAL WHERE pipeline = 'jr' AND is_deleted = 0 ORDER BY key, start`,
+    )
+    .then((rows) => rows.map((r) => ({ ...r, start_ms: Number(r.start_ms) })));
+const everything = (store: Store) => store.queryText(`SELECT * FROM journeys FINAL ORDER BY key, journey_id FORMAT TSV`);
+const rowCount = async (store: Store) => Number((await store.query<{ n: string }>(`SELECT count() AS n FROM journeys`))[0]!.n);
+
+describe('refreshJourneys on the embedded store', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    ({ store, cleanup } = await openTestStore());
+  });
+  afterAll(async () => cleanup?.());
+
+  it('builds, moves, retires and revives journeys, and does nothing when nothing changed', async () => {
+    await insertEvents(store, [
+      // Worked example: A day 0, A day 8, B day 8 + 1 h → [A], [A, B]; the page view on day 1 has no stage.
+      { key: 'k1', ts: at(0), stage: 1, channel: 'Email' },
+      { key: 'k1', ts: at(1), stage: 0 },
+      { key: 'k1', ts: at(8), stage: 1, channel: 'Paid' },
+      { key: 'k1', ts: at(8, 11), stage: 2 },
+      // Open at the watermark (day 5): its 2-day rule is pending until day 6 10:00.
+      { key: 'k2', ts: at(4), stage: 1 },
+      { key: 'k2', ts: at(4, 12), stage: 0, exclusion: 2 },
+      // On a day not refreshed.
+      { key: 'k3', ts: at(20), stage: 1 },
+    ]);
+    const refresh = (days: number[], watermarkMs = at(5)) => refreshJourneys(store, { pipeline, days, watermarkMs });
+
+    expect(await refresh([dayOf(0), dayOf(4), dayOf(8)])).toEqual([dayOf(0), dayOf(4), dayOf(8)]);
+    expect(await live(store)).toEqual([
+      { key: 'k1', journey_id: journeyIdOf('k1', at(0)), start_ms: at(0), event_count: 1, is_open: 1, converted: 0, entry_channel: 'Email', outcome_reached: 'abandoned' },
+      { key: 'k1', journey_id: journeyIdOf('k1', at(8)), start_ms: at(8), event_count: 2, is_open: 1, converted: 1, entry_channel: 'Paid', outcome_reached: 'completed' },
+      { key: 'k2', journey_id: journeyIdOf('k2', at(4)), start_ms: at(4), event_count: 2, is_open: 1, converted: 0, entry_channel: 'Direct', outcome_reached: 'pending' },
+    ]);
+
+    // Idempotent: the same refresh again writes nothing and returns no day.
+    const before = await everything(store);
+    const rowsBefore = await rowCount(store);
+    expect(await refresh([dayOf(0), dayOf(4), dayOf(8)])).toEqual([]);
+    expect(await everything(store)).toBe(before);
+    expect(await rowCount(store)).toBe(rowsBefore);
+
+    // A late A on day −1 moves the first journey's start: day 0's id is retired, day 8's is untouched.
+    await insertEvents(store, [{ key: 'k1', ts: at(-1), stage: 1, channel: 'Social' }]);
+    expect(await refresh([dayOf(-1)])).toEqual([dayOf(-1), dayOf(0)]);
+    const moved = await live(store);
+    expect(moved.filter((r) => r.key === 'k1').map((r) => [r.journey_id, r.event_count, r.entry_channel])).toEqual([
+      [journeyIdOf('k1', at(-1)), 2, 'Social'],
+      [journeyIdOf('k1', at(8)), 2, 'Paid'],
+    ]);
+    // FINAL leaves deleted rows out: the latest version is the tombstone.
+    const retired = await store.query<{ is_deleted: number }>(`SELECT is_deleted FROM journeys WHERE journey_id = {id:String} ORDER BY version DESC LIMIT 1`, {
+      id: journeyIdOf('k1', at(0)),
+    });
+    expect(retired).toEqual([{ is_deleted: 1 }]);
+
+    // A late A on day −8: its window ends exactly at day −1's A (included), so day 0's A starts a journey again, under its old id.
+    await insertEvents(store, [{ key: 'k1', ts: at(-8), stage: 1 }]);
+    expect(await refresh([dayOf(-8)])).toEqual([dayOf(-8), dayOf(-1), dayOf(0)]);
+    expect((await live(store)).filter((r) => r.key === 'k1').map((r) => [r.start_ms, r.event_count])).toEqual([
+      [at(-8), 2],
+      [at(0), 1],
+      [at(8), 2],
+    ]);
+
+    // The watermark passes k2's window: ended, its rule abandoned; only its day comes back.
+    expect(await refresh([dayOf(4)], at(30))).toEqual([dayOf(4)]);
+    expect((await live(store)).find((r) => r.key === 'k2')).toMatchObject({ is_open: 0, outcome_reached: 'abandoned' });
+    expect(await refresh([dayOf(4)], at(30))).toEqual([]);
+
+    // k2's events taken back: its stored journey starting on day 4 finds the key, and is retired.
+    await store.command(`DELETE FROM events WHERE pipeline = 'jr' AND key = 'k2'`);
+    expect(await refresh([dayOf(4)], at(30))).toEqual([dayOf(4)]);
+    expect((await live(store)).map((r) => r.key)).toEqual(['k1', 'k1', 'k1']);
+    // k3 was never on a refreshed day.
+    expect(await refresh([], at(30))).toEqual([]);
+  });
+});

@@ -255,8 +255,8 @@ describe('journeys sql (CLI)', () => {
     const [header, first] = csv.stdout.trim().split('\n');
     expect(header).toBe('stage_index,stage,entered,advanced,dropped,conversion_to_next,drop_off_rate,share_of_top');
     expect(first).toBe('1,awareness,4,1,3,0.25,0.75,1');
-    const json = JSON.parse(journeys(['sql', 'stage_transitions', '--param', 'pipeline=ecommerce', '--param', 'min_sessions=2', '--format', 'json', '--store', storeSpec]).stdout);
-    expect(json).toEqual([{ from_stage: '(entry)', to_stage: 'awareness', sessions: 4, share: 1 }]);
+    const json = JSON.parse(journeys(['sql', 'stage_transitions', '--param', 'pipeline=ecommerce', '--param', 'min_journeys=2', '--format', 'json', '--store', storeSpec]).stdout);
+    expect(json).toEqual([{ from_stage: '(entry)', to_stage: 'awareness', journeys: 4, share: 1, skipped: 0 }]);
     expect(journeys(['sql', 'identity_journey', '--param', 'pipeline=ecommerce', '--param', 'key=a:b', '--store', storeSpec]).stdout).toMatch(/consideration/);
   });
 

@@ -1,5 +1,5 @@
 import { twoProportionZTest } from './statistics.js';
-import { countsAt, type StageBreakdown } from './stage-breakdown.js';
+import { atStage, countsAt, type StageBreakdown } from './stage-breakdown.js';
 
 /** One stage transition of a period, compared with the baseline period when there is one. */
 export interface TransitionFigures {
@@ -7,32 +7,40 @@ export interface TransitionFigures {
   to_stage: string;
   /** 1-based index of from_stage. */
   stage_index: number;
+  /** Journeys whose level is ≥ k (excluded ones left out): the funnel's and the abandonment rule's number. */
   entered: number;
+  /** Of those, entered without an event of stage k: they passed it, so they are not in its conversion. */
+  skipped: number;
+  /** With an event of stage k and a level beyond it. */
   advanced: number;
+  /** advanced / (entered − skipped). */
   conversion: number | null;
   baseline_entered: number;
+  baseline_skipped: number;
   baseline_advanced: number;
   baseline_conversion: number | null;
-  /** Sessions lost at this step: entered − advanced. */
+  /** Journeys lost at this step: entered − skipped − advanced (their furthest stage is k). */
   lost: number;
-  /** Conversions lost against the baseline: entered × (baseline conversion − conversion); negative when better. */
+  /** Conversions lost against the baseline: (entered − skipped) × (baseline conversion − conversion); negative when better. */
   lost_vs_baseline: number | null;
   /** (conversion − baseline) / baseline. */
   relative_change: number | null;
-  /** Two-proportion z-test of conversion against the baseline's, two-sided. */
+  /** Two-proportion z-test of conversion against the baseline's on (entered − skipped, advanced), two-sided. */
   p_value: number | null;
   /** p below the family-wise level divided by the number of transitions tested (Bonferroni). */
   significant: boolean;
-  /** lost / all sessions lost at any step. */
+  /** lost / all journeys lost at any step. */
   share_of_dropoff: number;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? null : a / b);
 
 /**
- * Figures of every transition k → k+1 of the ordered funnel. Without a
- * baseline (or an empty one) the comparison fields are null and nothing is
- * significant.
+ * Figures of every transition k → k+1 of one funnel (mode, level). Skipped
+ * journeys never inflate a conversion: conversions, z-tests and the loss are
+ * computed on the journeys that really were at stage k (entered − skipped).
+ * Without a baseline (or an empty one) the comparison fields are null and
+ * nothing is significant.
  */
 export function transitionFigures(options: {
   stageNames: readonly string[];
@@ -45,34 +53,37 @@ export function transitionFigures(options: {
   const steps = stageNames.length - 1;
   const totalLost = Array.from({ length: steps }, (_, i) => {
     const c = countsAt(current.overall, i + 1);
-    return c.entered - c.advanced;
+    return atStage(c) - c.advanced;
   }).reduce((a, b) => a + b, 0);
   const raw = Array.from({ length: steps }, (_, i) => {
     const k = i + 1;
     const now = countsAt(current.overall, k);
     const before = countsAt(baseline?.overall, k);
-    const conversion = ratio(now.advanced, now.entered);
-    const baselineConversion = ratio(before.advanced, before.entered);
+    const conversion = ratio(now.advanced, atStage(now));
+    const baselineConversion = ratio(before.advanced, atStage(before));
     const compared = conversion !== null && baselineConversion !== null;
     const test = compared
-      ? twoProportionZTest({ trials: now.entered, successes: now.advanced }, { trials: before.entered, successes: before.advanced })
+      ? twoProportionZTest({ trials: atStage(now), successes: now.advanced }, { trials: atStage(before), successes: before.advanced })
       : undefined;
+    const lost = atStage(now) - now.advanced;
     return {
       from_stage: stageNames[i]!,
       to_stage: stageNames[i + 1]!,
       stage_index: k,
       entered: now.entered,
+      skipped: now.skipped,
       advanced: now.advanced,
       conversion,
       baseline_entered: before.entered,
+      baseline_skipped: before.skipped,
       baseline_advanced: before.advanced,
       baseline_conversion: baselineConversion,
-      lost: now.entered - now.advanced,
-      lost_vs_baseline: compared ? now.entered * (baselineConversion - conversion) : null,
+      lost,
+      lost_vs_baseline: compared ? atStage(now) * (baselineConversion - conversion) : null,
       relative_change: compared && baselineConversion > 0 ? (conversion - baselineConversion) / baselineConversion : null,
       p_value: test ? test.pValue : null,
       significant: false,
-      share_of_dropoff: totalLost === 0 ? 0 : (now.entered - now.advanced) / totalLost,
+      share_of_dropoff: totalLost === 0 ? 0 : lost / totalLost,
     };
   });
   const tested = raw.filter((t) => t.p_value !== null).length;

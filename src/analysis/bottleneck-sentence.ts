@@ -28,11 +28,18 @@ function driverClause(drivers: readonly Driver[] | undefined): string {
  * (baseline 58%, p < 0.001); device=mobile accounts for 72% of the loss".
  * `drivers` undefined: the transition was not explained, no driver clause.
  */
-export function bottleneckSentence(t: TransitionFigures, drivers: readonly Driver[] | undefined, options: { hasBaseline: boolean }): string {
+export function bottleneckSentence(
+  t: TransitionFigures,
+  drivers: readonly Driver[] | undefined,
+  options: { hasBaseline: boolean; unit?: 'sessions' | 'journeys' },
+): string {
   const step = `${t.from_stage} → ${t.to_stage}`;
-  if (t.conversion === null) return `${step}: no session reached ${t.from_stage}`;
+  const unit = options.unit ?? 'sessions';
+  if (t.conversion === null) {
+    return t.entered === 0 ? `${step}: no ${unit.slice(0, -1)} reached ${t.from_stage}` : `${step}: all ${t.entered.toLocaleString('en-US')} ${unit} that reached ${t.from_stage} skipped it`;
+  }
   if (!options.hasBaseline || t.baseline_conversion === null || t.p_value === null) {
-    return `${step} converts ${whole(t.conversion)}; ${t.lost.toLocaleString('en-US')} sessions drop here, ${whole(t.share_of_dropoff)} of all drop-off${driverClause(drivers)}`;
+    return `${step} converts ${whole(t.conversion)}; ${t.lost.toLocaleString('en-US')} ${unit} drop here, ${whole(t.share_of_dropoff)} of all drop-off${driverClause(drivers)}`;
   }
   const [now, before] = percentPair(t.conversion, t.baseline_conversion);
   const head = `${step} converts ${now} (baseline ${before}, ${formatPValue(t.p_value)})`;

@@ -1,9 +1,15 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
+import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 
-/** Sessions that entered a stage and how many went on to the next one. */
+/**
+ * Journeys at a stage k: entered (level ≥ k), of those skipped (entered without
+ * an event of k) and advanced (an event of k and a level beyond it). Only the
+ * entered − skipped really were at k: conversion = advanced / (entered − skipped).
+ */
 export interface StepCounts {
   entered: number;
+  skipped: number;
   advanced: number;
 }
 
@@ -16,26 +22,48 @@ export interface StageBreakdown {
   byValue: Map<DriverDimension, Map<string, Map<number, StepCounts>>>;
 }
 
-const NONE: StepCounts = { entered: 0, advanced: 0 };
+/** Which funnel is counted: a mode at a level (docs/semantics.md). */
+export interface FunnelView {
+  level: FunnelLevel;
+  mode: FunnelMode;
+}
+
+const NONE: StepCounts = { entered: 0, skipped: 0, advanced: 0 };
 
 /** Counts of stage k (zero when nobody entered it). */
 export function countsAt(counts: ReadonlyMap<number, StepCounts> | undefined, stageIndex: number): StepCounts {
   return counts?.get(stageIndex) ?? NONE;
 }
 
+/** Journeys that really were at the stage (had an event of it): entered − skipped, the denominator of its conversion. */
+export function atStage(counts: StepCounts): number {
+  return counts.entered - counts.skipped;
+}
+
 export function emptyBreakdown(): StageBreakdown {
   return { overall: new Map(), byValue: new Map() };
 }
 
-/** Reads the ordered-funnel counts per stage and dimension value of sessions starting in [fromMs, toMs). */
-export async function readStageBreakdown(store: Store, options: { pipeline: string; fromMs: number; toMs: number }): Promise<StageBreakdown> {
-  const rows = await store.query<{ dimension: string; value: string; stage_index: number | string; entered: number | string; advanced: number | string }>(
+/** The table a level reads: sessions, or people's journeys. */
+export function levelTable(level: FunnelLevel): 'sessions' | 'journeys' {
+  return level === 'journey' ? 'journeys' : 'sessions';
+}
+
+/** Reads one funnel's counts per stage and dimension value of journeys starting in [fromMs, toMs), excluded ones left out. */
+export async function readStageBreakdown(store: Store, options: { pipeline: string; fromMs: number; toMs: number } & FunnelView): Promise<StageBreakdown> {
+  const rows = await store.query<{ dimension: string; value: string; stage_index: number | string; entered: number | string; skipped: number | string; advanced: number | string }>(
     readSql('analysis/stage_breakdown.sql'),
-    { pipeline: options.pipeline, from_ms: Math.max(0, Math.round(options.fromMs)), to_ms: Math.round(options.toMs) },
+    {
+      pipeline: options.pipeline,
+      table: levelTable(options.level),
+      mode: options.mode,
+      from_ms: Math.max(0, Math.round(options.fromMs)),
+      to_ms: Math.round(options.toMs),
+    },
   );
   const breakdown = emptyBreakdown();
   for (const row of rows) {
-    const counts = { entered: Number(row.entered), advanced: Number(row.advanced) };
+    const counts = { entered: Number(row.entered), skipped: Number(row.skipped), advanced: Number(row.advanced) };
     const stageIndex = Number(row.stage_index);
     if (row.dimension === '') {
       breakdown.overall.set(stageIndex, counts);

@@ -6,15 +6,18 @@ import type { DriverDimension, StageBreakdown, StepCounts } from '../../src/anal
 
 const STAGES = ['cart', 'checkout', 'purchase'];
 
-/** A breakdown from per-device counts of stage 1 and 2 (overall = their sum). */
-function breakdown(byDevice: Record<string, [StepCounts, StepCounts]>): StageBreakdown {
+type Counts = Omit<StepCounts, 'skipped'> & { skipped?: number };
+
+/** A breakdown from per-device counts of stage 1 and 2 (overall = their sum; skipped 0 unless given). */
+function breakdown(byDevice: Record<string, [Counts, Counts]>): StageBreakdown {
   const overall = new Map<number, StepCounts>();
   const values = new Map<string, Map<number, StepCounts>>();
-  for (const [device, steps] of Object.entries(byDevice)) {
+  for (const [device, given] of Object.entries(byDevice)) {
+    const steps = given.map((c) => ({ skipped: 0, ...c }));
     values.set(device, new Map(steps.map((c, i) => [i + 1, c])));
     steps.forEach((c, i) => {
-      const sum = overall.get(i + 1) ?? { entered: 0, advanced: 0 };
-      overall.set(i + 1, { entered: sum.entered + c.entered, advanced: sum.advanced + c.advanced });
+      const sum = overall.get(i + 1) ?? { entered: 0, skipped: 0, advanced: 0 };
+      overall.set(i + 1, { entered: sum.entered + c.entered, skipped: sum.skipped + c.skipped, advanced: sum.advanced + c.advanced });
     });
   }
   return { overall, byValue: new Map<DriverDimension, Map<string, Map<number, StepCounts>>>([['device', values]]) };
@@ -52,6 +55,21 @@ describe('bottleneck figures and ranking', () => {
     expect(without[0]).toMatchObject({ baseline_conversion: null, p_value: null, lost_vs_baseline: null, significant: false });
   });
 
+  it('skipped journeys are left out of the conversion, the loss and the z-test (hand-computed)', () => {
+    // 300 entered checkout, 50 of them without a checkout event (cart → order straight):
+    // conversion = 100 / (300 − 50) = 40%, not (100 + 50) / 300 = 50%.
+    const now = breakdown({ all: [{ entered: 1000, advanced: 250 }, { entered: 300, skipped: 50, advanced: 100 }] });
+    const before = breakdown({ all: [{ entered: 1000, advanced: 250 }, { entered: 300, skipped: 50, advanced: 150 }] });
+    const [, checkout] = transitionFigures({ stageNames: STAGES, current: now, baseline: before });
+    expect(checkout).toMatchObject({ entered: 300, skipped: 50, advanced: 100, conversion: 0.4, baseline_skipped: 50, baseline_conversion: 0.6, lost: 150 });
+    // lost vs baseline = 250 × (0.6 − 0.4) = 50; z = −0.2 / √(0.5 · 0.5 · 2/250) = −4.47 on n = 250, not 300
+    expect(checkout!.lost_vs_baseline).toBeCloseTo(50, 9);
+    expect(checkout!.p_value).toBeCloseTo(7.74e-6, 7);
+    const drivers = bottleneckDrivers({ stageIndex: 2, current: now, baseline: before, dimensions: ['device'], minSupport: 30 });
+    // odds of dropping (150+1)/(100+1) now over (100+1)/(150+1) before, on the 250 at checkout
+    expect(drivers).toEqual([{ dimension: 'device', value: 'all', odds_ratio: 2.235, share_of_loss: 1, entered: 300, skipped: 50, conversion: 0.4 }]);
+  });
+
   it('a change within noise is not significant (Bonferroni over the transitions)', () => {
     const noisy = breakdown({ all: [{ entered: 100, advanced: 50 }, { entered: 50, advanced: 27 }] });
     const before = breakdown({ all: [{ entered: 100, advanced: 50 }, { entered: 50, advanced: 33 }] });
@@ -65,13 +83,13 @@ describe('bottleneck drivers', () => {
   it('with a baseline: mobile converts 20% instead of its own 60%, all of the loss (hand-computed)', () => {
     const drivers = bottleneckDrivers({ stageIndex: 2, current, baseline, dimensions: ['device'], minSupport: 30 });
     // contribution = 250 × (0.6 − 0.2) = 100 of 100 lost; odds of dropping (200+1)/(50+1) over (100+1)/(150+1)
-    expect(drivers).toEqual([{ dimension: 'device', value: 'mobile', odds_ratio: 5.892, share_of_loss: 1, entered: 250, conversion: 0.2 }]);
+    expect(drivers).toEqual([{ dimension: 'device', value: 'mobile', odds_ratio: 5.892, share_of_loss: 1, entered: 250, skipped: 0, conversion: 0.2 }]);
   });
 
   it('without a baseline: mobile against all other values, share of every session lost at the step', () => {
     const drivers = bottleneckDrivers({ stageIndex: 2, current, baseline: undefined, dimensions: ['device'], minSupport: 30 });
     // 250 × (0.6 − 0.2) = 100 more would have advanced, of 300 lost; desktop converts better than the rest: no driver
-    expect(drivers).toEqual([{ dimension: 'device', value: 'mobile', odds_ratio: 5.892, share_of_loss: 0.3333, entered: 250, conversion: 0.2 }]);
+    expect(drivers).toEqual([{ dimension: 'device', value: 'mobile', odds_ratio: 5.892, share_of_loss: 0.3333, entered: 250, skipped: 0, conversion: 0.2 }]);
   });
 
   it('values below the minimum support are no drivers', () => {

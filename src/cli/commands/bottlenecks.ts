@@ -9,13 +9,15 @@ import { writeBottlenecks } from '../../analysis/bottleneck-table.js';
 import type { DriverDimension } from '../../analysis/stage-breakdown.js';
 import type { JourneyDefinition } from '../../journey/definition-schema.js';
 import { formatPValue } from '../../analysis/statistics.js';
+import { describeModeAndLevel, MODE_LEVEL_HELP, parseModeAndLevel } from '../funnel-options.js';
 
-export const HELP = `journeys bottlenecks — the stage transitions that lose the most sessions, and who drives the loss
+export const HELP = `journeys bottlenecks — the stage transitions that lose the most journeys, and who drives the loss
 
 Usage: journeys bottlenecks --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
-  --from <ISO> --to <ISO>  the period: sessions starting in it (default: all sessions)
+${MODE_LEVEL_HELP}
+  --from <ISO> --to <ISO>  the period: journeys starting in it (default: all)
   --baseline previous|<duration>
                          compare with the period just before: of equal length (previous),
                          or of this length (e.g. 7d). Ranks significant drops by conversions
@@ -24,6 +26,10 @@ ${PIPELINE_HELP}
   --json                 print {"bottlenecks": [...]} ranked, as one JSON object
 ${STORE_HELP}
 
+A transition k → k+1 counts, as journeys funnel does: entered = journeys whose level is ≥ k,
+skipped = of those, the ones without an event of k, advanced = with an event of k that went
+further. conversion = advanced / (entered − skipped), and the z-tests and drivers use
+(entered − skipped, advanced): journeys that skipped a stage never inflate its conversion.
 Results are also written to the bottlenecks table.`;
 
 /** The dimensions drivers are looked for in: the journey's breakdown dimensions and the entry touchpoint. */
@@ -48,26 +54,28 @@ export function renderBottlenecks(report: BottleneckReport, options: { top: numb
   const against = report.baseline ? ` against ${iso(report.baseline.fromMs)} – ${iso(report.baseline.toMs)}` : ' (no baseline: ranked by share of drop-off)';
   const table = renderTable(
     compared
-      ? ['rank', 'step', 'entered', 'conversion', 'baseline', 'change', 'lost vs baseline', 'p']
-      : ['rank', 'step', 'entered', 'conversion', 'lost', 'share of drop-off'],
+      ? ['rank', 'step', 'entered', 'skipped', 'conversion', 'baseline', 'change', 'lost vs baseline', 'p']
+      : ['rank', 'step', 'entered', 'skipped', 'conversion', 'lost', 'share of drop-off'],
     report.bottlenecks.map((b) => {
       const step = `${b.from_stage} → ${b.to_stage}${b.bottleneck && compared ? ' *' : ''}`;
       return compared
-        ? [b.rank, step, b.entered, percent(b.conversion), percent(b.baseline_conversion), percent(b.relative_change), b.lost_vs_baseline === null ? null : Math.round(b.lost_vs_baseline), b.p_value === null ? null : formatPValue(b.p_value)]
-        : [b.rank, step, b.entered, percent(b.conversion), b.lost, percent(b.share_of_dropoff)];
+        ? [b.rank, step, b.entered, b.skipped, percent(b.conversion), percent(b.baseline_conversion), percent(b.relative_change), b.lost_vs_baseline === null ? null : Math.round(b.lost_vs_baseline), b.p_value === null ? null : formatPValue(b.p_value)]
+        : [b.rank, step, b.entered, b.skipped, percent(b.conversion), b.lost, percent(b.share_of_dropoff)];
     }),
   );
   const top = report.bottlenecks.filter((b) => b.bottleneck).slice(0, options.top);
-  const parts = [`Bottlenecks of ${report.pipeline}, sessions starting ${period}${against}`, table];
-  if (compared) parts.push('* significant drop (two-proportion z-test, Bonferroni over the transitions)');
+  const unit = report.level === 'journey' ? 'journeys' : 'sessions';
+  const parts = [`Bottlenecks of ${report.pipeline} (${describeModeAndLevel(report.mode, report.level)}), ${unit} starting ${period}${against}`, table];
+  parts.push(`conversion = advanced / (entered − skipped): ${unit} that skipped a stage are not counted in its conversion, its tests or its drivers`);
+  if (compared) parts.push('* significant drop (two-proportion z-test on entered − skipped and advanced, Bonferroni over the transitions)');
   if (top.length === 0) parts.push('', compared ? 'No transition converts significantly worse than the baseline.' : 'No transition loses sessions.');
   for (const b of top) {
     parts.push('', `${b.rank}. ${b.sentence}`);
     if (b.drivers.length > 0) {
       parts.push(
         renderTable(
-          ['dimension', 'value', 'entered', 'conversion', 'odds ratio of dropping', 'share of loss'],
-          b.drivers.map((d) => [d.dimension, d.value || '(none)', d.entered, percent(d.conversion), d.odds_ratio, percent(d.share_of_loss)]),
+          ['dimension', 'value', 'entered', 'skipped', 'conversion', 'odds ratio of dropping', 'share of loss'],
+          b.drivers.map((d) => [d.dimension, d.value || '(none)', d.entered, d.skipped, percent(d.conversion), d.odds_ratio, percent(d.share_of_loss)]),
         ).replace(/^/gm, '   '),
       );
     }
@@ -90,6 +98,8 @@ export async function run(argv: string[]): Promise<number> {
     baseline: { type: 'string' },
     top: { type: 'string' },
     json: { type: 'boolean' },
+    mode: { type: 'string' },
+    level: { type: 'string' },
     ...STORE_FLAG,
   });
   if (values.help) {
@@ -98,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { definition } = requirePipeline('bottlenecks', values.pipeline);
   const { fromMs, toMs } = parseTimeRange(values);
+  const { mode, level } = parseModeAndLevel(values, definition);
   const top = values.top === undefined ? 3 : Number(values.top);
   if (!Number.isInteger(top) || top < 0) throw new UsageError(`--top takes a whole number (got "${values.top}")`);
   const baseline = parseBaseline(values.baseline);
@@ -108,6 +119,8 @@ export async function run(argv: string[]): Promise<number> {
   const report = await withStore(values, { migrate: true, requireDatabase: true }, async (store) => {
     const result = await analyzeBottlenecks(store, {
       pipeline: definition.name,
+      level,
+      mode,
       stageNames: definition.stages.map((s) => s.name),
       dimensions: driverDimensions(definition),
       fromMs,
@@ -122,6 +135,8 @@ export async function run(argv: string[]): Promise<number> {
     console.log(
       JSON.stringify({
         pipeline: report.pipeline,
+        level: report.level,
+        mode: report.mode,
         period: { from: iso(report.period.fromMs), to: iso(report.period.toMs) },
         baseline: report.baseline ? { from: iso(report.baseline.fromMs), to: iso(report.baseline.toMs) } : null,
         bottlenecks: report.bottlenecks,

@@ -16,6 +16,8 @@ export interface DecodedEvent {
   groupKey: string;
   timestampMs: number;
   stageIndex: number;
+  /** The stage whose `exclude` rules the event matches (0: none). */
+  exclusionIndex: number;
   touchpoint: string;
   meta: EventMeta;
   classified: ClassifiedEvent;
@@ -56,6 +58,7 @@ export function decodeRecords(pipeline: CompiledPipeline, records: readonly RawR
       groupKey: groupKeyOf(e.key, e.sourceSessionId, pipeline.useSourceSessionId),
       timestampMs: e.timestampMs,
       stageIndex: c.stageIndex,
+      exclusionIndex: c.exclusionIndex,
       touchpoint: c.touchpoint,
       meta: {
         channel: c.channel,

@@ -14,6 +14,7 @@ interface EventRow {
   ts_ms: number | string;
   event_id: string;
   stage_index: number;
+  exclusion_index: number;
   touchpoint: string;
   channel: string;
   campaign_name: string;
@@ -32,7 +33,7 @@ export async function readStoredEvents(
 ): Promise<StoredSessionEvent[]> {
   if (options.keys.length === 0) return [];
   const rows = await store.query<EventRow>(
-    `SELECT key, toUnixTimestamp64Milli(ts) AS ts_ms, event_id, stage_index, touchpoint, channel, campaign_name,
+    `SELECT key, toUnixTimestamp64Milli(ts) AS ts_ms, event_id, stage_index, exclusion_index, touchpoint, channel, campaign_name,
             device, browser, os, country, segment, source_session_id
        FROM events FINAL
       WHERE pipeline = {pipeline:String} AND stream = {stream:String} AND key IN {keys:Array(String)}
@@ -50,17 +51,16 @@ export async function readStoredEvents(
       segment: row.segment,
       sourceSessionId: row.source_session_id,
     };
-    return {
-      key: row.key,
-      groupKey: groupKeyOf(row.key, row.source_session_id, options.useSourceSessionId),
-      event: {
-        timestampMs: Number(row.ts_ms),
-        stageIndex: row.stage_index,
-        idHash: eventIdHash(row.event_id),
-        touchpoint: row.touchpoint,
-        meta,
-      },
+    const event: SessionEvent = {
+      timestampMs: Number(row.ts_ms),
+      stageIndex: row.stage_index,
+      idHash: eventIdHash(row.event_id),
+      touchpoint: row.touchpoint,
+      meta,
     };
+    // As toSessionEvent: present only on exclusion events.
+    if (row.exclusion_index > 0) event.exclusionIndex = Number(row.exclusion_index);
+    return { key: row.key, groupKey: groupKeyOf(row.key, row.source_session_id, options.useSourceSessionId), event };
   });
 }
 

@@ -1,6 +1,23 @@
 import type { EventMeta, SessionEvent } from './session-event.js';
 
 const STAGE_SLOTS = 256;
+/** Exclusion indexes 0..31 (a definition has at most 31 stages). */
+const EXCLUSION_SLOTS = 32;
+const ID_HASH_UNIT = STAGE_SLOTS * EXCLUSION_SLOTS;
+
+/**
+ * One number per event for what the columns keep besides its time:
+ * (idHash × 32 + exclusion) × 256 + stage. A 31-bit hash makes it < 2^44,
+ * exact in a double; the time is already a double, so the column's memory
+ * is the same with or without exclusions.
+ */
+function codeOf(event: SessionEvent): number {
+  return (event.idHash * EXCLUSION_SLOTS + (event.exclusionIndex ?? 0)) * STAGE_SLOTS + event.stageIndex;
+}
+
+function idHashOf(code: number): number {
+  return Math.floor(code / ID_HASH_UNIT);
+}
 /**
  * Up to this many slots a column grows by exactly what is appended (concat
  * allocates the exact size); `push` would reserve 17 slots at once, which for
@@ -19,7 +36,7 @@ function append<T>(column: T[], a: T, b: T): T[] {
 
 /**
  * The events of one open group, stored in two interleaved columns: numbers
- * [time, code, time, code, …] (unboxed doubles; code = idHash × 256 + stage)
+ * [time, code, time, code, …] (unboxed doubles; code = codeOf: id hash, exclusion, stage)
  * and references [touchpoint, meta, …]. An object per event costs ~90 bytes
  * in V8 (header, five fields, a boxed timestamp); this costs ~32, which is what
  * keeps an open session under 1 KB. Events are kept in the session order
@@ -48,7 +65,7 @@ export class EventColumns {
   }
 
   push(event: SessionEvent): void {
-    this.numbers = append(this.numbers, event.timestampMs, event.idHash * STAGE_SLOTS + event.stageIndex);
+    this.numbers = append(this.numbers, event.timestampMs, codeOf(event));
     this.references = append<string | EventMeta>(this.references, event.touchpoint, event.meta);
   }
 
@@ -66,7 +83,7 @@ export class EventColumns {
    * looks at the few events of its last minutes only.
    */
   hasCopyNear(event: SessionEvent, windowMs: number): boolean {
-    const code = event.idHash * STAGE_SLOTS + event.stageIndex;
+    const code = codeOf(event);
     const from = event.timestampMs - windowMs;
     const to = event.timestampMs + windowMs;
     for (let i = this.length - 1; i >= 0; i--) {
@@ -87,9 +104,9 @@ export class EventColumns {
       else hi = mid;
     }
     for (let i = lo - 1; i >= 0 && this.timeAt(i) === event.timestampMs; i--) {
-      if (Math.floor(this.numbers[2 * i + 1]! / STAGE_SLOTS) === event.idHash) return false;
+      if (idHashOf(this.numbers[2 * i + 1]!) === event.idHash) return false;
     }
-    this.numbers.splice(2 * lo, 0, event.timestampMs, event.idHash * STAGE_SLOTS + event.stageIndex);
+    this.numbers.splice(2 * lo, 0, event.timestampMs, codeOf(event));
     this.references.splice(2 * lo, 0, event.touchpoint, event.meta);
     return true;
   }
@@ -103,13 +120,16 @@ export class EventColumns {
 
   eventAt(i: number): SessionEvent {
     const code = this.numbers[2 * i + 1]!;
-    return {
+    const event: SessionEvent = {
       timestampMs: this.numbers[2 * i]!,
       stageIndex: code % STAGE_SLOTS,
-      idHash: Math.floor(code / STAGE_SLOTS),
+      idHash: idHashOf(code),
       touchpoint: this.references[2 * i] as string,
       meta: this.references[2 * i + 1] as EventMeta,
     };
+    const exclusionIndex = Math.floor(code / STAGE_SLOTS) % EXCLUSION_SLOTS;
+    if (exclusionIndex > 0) event.exclusionIndex = exclusionIndex;
+    return event;
   }
 
   /** Removes the first `count` events (sessions that closed). */
@@ -127,6 +147,6 @@ export class EventColumns {
 
   private compareAt(i: number, event: SessionEvent): number {
     const code = this.numbers[2 * i + 1]!;
-    return this.timeAt(i) - event.timestampMs || (code % STAGE_SLOTS) - event.stageIndex || Math.floor(code / STAGE_SLOTS) - event.idHash;
+    return this.timeAt(i) - event.timestampMs || (code % STAGE_SLOTS) - event.stageIndex || idHashOf(code) - event.idHash;
   }
 }

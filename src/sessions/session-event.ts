@@ -97,14 +97,24 @@ function internTouchpoint(touchpoint: string): string {
  * sessionizer, and only when it differs from the session's previous event's
  * (most events repeat it; building the pool key for each was measurable).
  */
-export function toSessionEvent(event: { timestampMs: number; stageIndex: number; eventId: string; touchpoint: string; meta: EventMeta }): SessionEvent {
-  return {
+export function toSessionEvent(event: {
+  timestampMs: number;
+  stageIndex: number;
+  exclusionIndex?: number;
+  eventId: string;
+  touchpoint: string;
+  meta: EventMeta;
+}): SessionEvent {
+  const sessionEvent: SessionEvent = {
     timestampMs: event.timestampMs,
     stageIndex: event.stageIndex,
     idHash: eventIdHash(event.eventId),
     touchpoint: internTouchpoint(event.touchpoint),
     meta: event.meta,
   };
+  // Absent unless the event is an exclusion (most are not); open groups keep it inside the packed code either way.
+  if (event.exclusionIndex) sessionEvent.exclusionIndex = event.exclusionIndex;
+  return sessionEvent;
 }
 
 /**

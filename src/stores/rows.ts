@@ -17,7 +17,7 @@ export const ROW_INSERT_SETTINGS = { input_format_json_read_objects_as_strings: 
  */
 export const EVENT_COLUMNS = [
   'pipeline', 'stream', 'key', 'ts', 'event_id', 'received_at', 'source', 'type', 'name', 'stage_index', 'stage',
-  'channel', 'touchpoint', 'campaign_source', 'campaign_medium', 'campaign_name', 'page_path', 'referrer',
+  'exclusion_index', 'channel', 'touchpoint', 'campaign_source', 'campaign_medium', 'campaign_name', 'page_path', 'referrer',
   'device', 'browser', 'os', 'country', 'locale', 'segment', 'anonymous_id', 'user_id', 'contact_id',
   'email_hash', 'source_session_id', 'nps', 'csat', 'properties',
 ] as const;
@@ -28,7 +28,7 @@ export function eventRow(where: { pipeline: string; stream: string; stageNames: 
   const stageNames = where.stageNames;
   return [
     where.pipeline, where.stream, e.key, e.timestampMs, e.eventId, e.receivedAtMs, e.source, e.type, e.name, c.stageIndex,
-    c.stageIndex > 0 ? stageNames[c.stageIndex - 1] : '', c.channel, c.touchpoint, e.campaign.source,
+    c.stageIndex > 0 ? stageNames[c.stageIndex - 1] : '', c.exclusionIndex, c.channel, c.touchpoint, e.campaign.source,
     e.campaign.medium, e.campaign.name, e.pagePath, e.referrer, c.device, c.browser, c.os, e.country, e.locale,
     c.segment, e.anonymousId, e.userId, e.contactId, e.emailHash, e.sourceSessionId, e.nps, e.csat,
     // The object itself, not its JSON in a string: the stores insert with

@@ -1,0 +1,235 @@
+import type { Store } from '../stores/store.js';
+import { sessionRow } from '../stores/rows.js';
+import { buildSessionRecord, buildTombstone } from '../sessions/session-record.js';
+import type { SessionSnapshot, Tombstone } from '../sessions/sessionizer.js';
+import { compareSessionEvents, type SessionEvent } from '../sessions/session-event.js';
+import { closesAfterMs, splitSessions } from '../sessions/split-sessions.js';
+import { sessionIdOf } from '../sessions/session-id.js';
+import type { CompiledPipeline } from './compiled-pipeline.js';
+import { RowBatcher } from './row-batcher.js';
+import { readStoredEvents, readStreamState } from './stored-state.js';
+import { DAY_MS, refreshRollups } from './rollup-refresh.js';
+
+/** Keys sessionized per round: bounds the events and rows held at once. */
+const KEYS_PER_ROUND = 5_000;
+
+/** What `journeys migrate` finds of one pipeline in a store. */
+export interface PipelineStoreState {
+  pipeline: string;
+  /** Live sessions rows. */
+  sessions: number;
+  /** Of those, rows written before migration 006 (no funnel progress: empty funnel_modes). */
+  staleSessions: number;
+  /** funnel_hourly rows (migration 006 dropped the rollups). */
+  rollupRows: number;
+}
+
+/** Whether the pipeline's derived tables need a rebuild from `events`, and which. */
+export function needsRebuild(state: PipelineStoreState): 'sessions' | 'rollups' | undefined {
+  if (state.staleSessions > 0) return 'sessions';
+  if (state.sessions > 0 && state.rollupRows === 0) return 'rollups';
+  return undefined;
+}
+
+/**
+ * Every pipeline with sessions in the store, with its stale sessions rows and
+ * its rollup rows. A first pass counts rows as stored (cheap); only a
+ * pipeline with stale rows is counted again FINAL, because a rebuilt session
+ * replaces the stale row of the same id only when parts merge: read FINAL, a
+ * rebuilt store is up to date at once.
+ */
+export async function inspectStore(store: Store): Promise<PipelineStoreState[]> {
+  const counted = await store.query<{ pipeline: string; sessions: number | string; stale: number | string }>(
+    `SELECT pipeline, countIf(is_deleted = 0) AS sessions, countIf(is_deleted = 0 AND empty(funnel_modes)) AS stale
+       FROM sessions GROUP BY pipeline ORDER BY pipeline`,
+  );
+  const rollups = await store.query<{ pipeline: string; n: number | string }>('SELECT pipeline, count() AS n FROM funnel_hourly GROUP BY pipeline');
+  const rollupRows = new Map(rollups.map((row) => [row.pipeline, Number(row.n)]));
+  const states: PipelineStoreState[] = [];
+  for (const row of counted) {
+    let sessions = Number(row.sessions);
+    let stale = Number(row.stale);
+    if (stale > 0) {
+      const [final] = await store.query<{ sessions: number | string; stale: number | string }>(
+        `SELECT count() AS sessions, countIf(empty(funnel_modes)) AS stale FROM sessions FINAL WHERE pipeline = {pipeline:String} AND is_deleted = 0`,
+        { pipeline: row.pipeline },
+      );
+      sessions = Number(final?.sessions ?? 0);
+      stale = Number(final?.stale ?? 0);
+    }
+    states.push({ pipeline: row.pipeline, sessions, staleSessions: stale, rollupRows: rollupRows.get(row.pipeline) ?? 0 });
+  }
+  return states;
+}
+
+export type RebuildProgress =
+  | { phase: 'sessions'; stream: string; keysDone: number; keysTotal: number }
+  | { phase: 'rollups'; daysDone: number; daysTotal: number };
+
+export interface RebuildResult {
+  /** Streams whose sessions were rebuilt (none when only the rollups were). */
+  streams: string[];
+  keys: number;
+  /** Session rows written: closed and still-open sessions. */
+  sessions: number;
+  openSessions: number;
+  /** Ids that no longer come out of the events (retired with a tombstone). */
+  tombstones: number;
+  /** UTC days (ms of midnight) whose rollups and journeys were rebuilt. */
+  days: number[];
+  /** Days the rollup rebuild went through (days whose journeys changed included). */
+  rollupDaysRebuilt: number;
+}
+
+/**
+ * Rebuilds a pipeline's derived tables from its stored `events`, as a store
+ * written by an earlier version needs after migration 006. With `sessions`
+ * (the default), every stream's sessions are rebuilt first, exactly as
+ * repair rebuilds a key's sessions (src/pipeline/repair.ts): each key's
+ * events in (time, stage, id hash) order, split by the pipeline's session
+ * settings, closed when the stream's watermark passed their close time and
+ * written as provisional rows (is_open) otherwise, which the next run's
+ * restored open groups rewrite. A rebuilt session has the version a fresh
+ * ingest gives it; an earlier row of the same id and version loses to it
+ * (ReplacingMergeTree keeps the last inserted), a live id that no longer
+ * comes out of the events gets a tombstone. Then the rollups (and journeys)
+ * of every day with sessions are rebuilt. Safe to run again: a rebuild that
+ * computes the very rows an earlier one wrote may be dropped as a duplicate
+ * insert (sessions keep a deduplication window), and those rows are there.
+ * Events are not classified again: the stages are those stored with them.
+ */
+export async function rebuildStore(
+  store: Store,
+  pipeline: CompiledPipeline,
+  options: { sessions?: boolean; onProgress?: (progress: RebuildProgress) => void } = {},
+): Promise<RebuildResult> {
+  const result: RebuildResult = { streams: [], keys: 0, sessions: 0, openSessions: 0, tombstones: 0, days: [], rollupDaysRebuilt: 0 };
+  const watermarks: number[] = [];
+  const streams = await store.query<{ stream: string; max_ms: number | string }>(
+    `SELECT stream, toUnixTimestamp64Milli(max(ts)) AS max_ms FROM events WHERE pipeline = {pipeline:String} GROUP BY stream ORDER BY stream`,
+    { pipeline: pipeline.name },
+  );
+  for (const { stream, max_ms } of streams) {
+    const state = await readStreamState(store, pipeline.name, stream);
+    // A stream without a saved state: its watermark as a run over its events would leave it.
+    const watermarkMs = state && Number.isFinite(state.watermarkMs) && state.watermarkMs >= 0 ? state.watermarkMs : Number(max_ms) - pipeline.split.allowedLatenessMs;
+    watermarks.push(watermarkMs);
+    if (options.sessions === false) continue;
+    result.streams.push(stream);
+    const written = await rebuildStreamSessions(store, pipeline, stream, watermarkMs, (keysDone, keysTotal) =>
+      options.onProgress?.({ phase: 'sessions', stream, keysDone, keysTotal }),
+    );
+    result.keys += written.keys;
+    result.sessions += written.sessions;
+    result.openSessions += written.openSessions;
+    result.tombstones += written.tombstones;
+  }
+  result.days = await sessionDays(store, pipeline.name);
+  result.rollupDaysRebuilt = await refreshRollups(store, {
+    pipeline,
+    days: result.days,
+    // The pipeline's newest clock: an idle stream must not keep every journey open.
+    watermarkMs: watermarks.length > 0 ? Math.max(...watermarks) : -Infinity,
+    onDay: (daysDone, daysTotal) => options.onProgress?.({ phase: 'rollups', daysDone, daysTotal }),
+  });
+  return result;
+}
+
+async function rebuildStreamSessions(
+  store: Store,
+  pipeline: CompiledPipeline,
+  stream: string,
+  watermarkMs: number,
+  onKeys: (done: number, total: number) => void,
+): Promise<{ keys: number; sessions: number; openSessions: number; tombstones: number }> {
+  const keys = (
+    await store.query<{ key: string }>(`SELECT DISTINCT key FROM events WHERE pipeline = {pipeline:String} AND stream = {stream:String} ORDER BY key`, {
+      pipeline: pipeline.name,
+      stream,
+    })
+  ).map((row) => row.key);
+  const context = pipeline.recordContext(stream, watermarkMs);
+  const where = { pipeline: pipeline.name, stream };
+  const rows = new RowBatcher(store);
+  const counts = { keys: keys.length, sessions: 0, openSessions: 0, tombstones: 0 };
+  onKeys(0, keys.length);
+  for (let i = 0; i < keys.length; i += KEYS_PER_ROUND) {
+    const round = keys.slice(i, i + KEYS_PER_ROUND);
+    const events = await readStoredEvents(store, {
+      pipeline: pipeline.name,
+      stream,
+      keys: round,
+      fromMs: -Infinity,
+      toMs: Infinity,
+      useSourceSessionId: pipeline.useSourceSessionId,
+    });
+    const byGroup = new Map<string, { key: string; events: SessionEvent[] }>();
+    for (const stored of events) {
+      const group = byGroup.get(stored.groupKey) ?? { key: stored.key, events: [] };
+      group.events.push(stored.event);
+      byGroup.set(stored.groupKey, group);
+    }
+    const snapshots: SessionSnapshot[] = [];
+    for (const [groupKey, group] of byGroup) {
+      const sorted = dedupe(group.events.sort(compareSessionEvents));
+      const starts = splitSessions(
+        sorted.map((event) => event.timestampMs),
+        pipeline.split,
+      );
+      starts.forEach((from, s) => {
+        const session = sorted.slice(from, starts[s + 1] ?? sorted.length);
+        const closesAt = closesAfterMs(session[0]!.timestampMs, session[session.length - 1]!.timestampMs, pipeline.split);
+        snapshots.push({ key: group.key, groupKey, events: session, sessionId: sessionIdOf(groupKey, session[0]!), closed: watermarkMs > closesAt });
+      });
+    }
+    const live = new Set(snapshots.map((snapshot) => snapshot.sessionId));
+    const tombstones: Tombstone[] = (await liveSessionIds(store, pipeline.name, stream, round))
+      .filter((stored) => !live.has(stored.sessionId))
+      .map((stored) => ({ sessionId: stored.sessionId, key: stored.key, startMs: stored.startMs }));
+    rows.addRows(
+      'sessions',
+      snapshots.map((snapshot) => sessionRow(buildSessionRecord(snapshot, context))),
+    );
+    rows.addRows(
+      'sessions',
+      tombstones.map((tombstone) => sessionRow(buildTombstone(tombstone, where))),
+    );
+    counts.sessions += snapshots.length;
+    counts.openSessions += snapshots.filter((snapshot) => !snapshot.closed).length;
+    counts.tombstones += tombstones.length;
+    await rows.shipIfFull();
+    onKeys(Math.min(keys.length, i + KEYS_PER_ROUND), keys.length);
+  }
+  await rows.flush();
+  return counts;
+}
+
+async function liveSessionIds(store: Store, pipeline: string, stream: string, keys: string[]): Promise<Array<{ sessionId: string; key: string; startMs: number }>> {
+  const rows = await store.query<{ session_id: string; key: string; start_ms: number | string }>(
+    `SELECT session_id, key, toUnixTimestamp64Milli(start) AS start_ms FROM sessions FINAL
+      WHERE pipeline = {pipeline:String} AND stream = {stream:String} AND key IN {keys:Array(String)} AND is_deleted = 0`,
+    { pipeline, stream, keys },
+  );
+  return rows.map((row) => ({ sessionId: row.session_id, key: row.key, startMs: Number(row.start_ms) }));
+}
+
+/**
+ * The UTC days any sessions row of the pipeline touches, tombstones and
+ * superseded rows included (their days' rollups must lose them), as ms of midnight.
+ */
+async function sessionDays(store: Store, pipeline: string): Promise<number[]> {
+  const rows = await store.query<{ day: number | string }>(
+    `SELECT DISTINCT arrayJoin(range(toUInt32(toDate(start)), toUInt32(toDate(end)) + 1)) AS day
+       FROM sessions WHERE pipeline = {pipeline:String} ORDER BY day`,
+    { pipeline },
+  );
+  return rows.map((row) => Number(row.day) * DAY_MS);
+}
+
+/** The same event stored twice (same time, id hash and stage) counts once, as in repair. */
+function dedupe(sorted: SessionEvent[]): SessionEvent[] {
+  return sorted.filter((event, i) => {
+    const previous = sorted[i - 1];
+    return !previous || previous.timestampMs !== event.timestampMs || previous.idHash !== event.idHash || previous.stageIndex !== event.stageIndex;
+  });
+}

@@ -143,12 +143,10 @@ function chainProgress(points: readonly StagedPoint[], rules: StageRules, strict
       }
       if (!rules.optional[j]) break;
     }
-    if (s === 0) {
-      started = true;
-    } else if (strict && started && !candidates) {
-      break;
-    }
+    if (strict && started && !candidates) break;
     if (!next) continue;
+    // A chain exists from here on: with optional first stages it may start past stage 1.
+    started = true;
     chains[s] = next;
     if (s + 1 > bestLevel) {
       bestLevel = s + 1;

@@ -124,6 +124,7 @@ describe('ordered (windowFunnel default mode)', () => {
     { name: 'optional stage passed', points: [p(0, 1), p(10, 3)], rules: rules(3, { optional: [2] }), expected: { level: 3, reachedAtMs: [0, 10, 10], skippedMask: bits(2), stepMs: [-1, -1] } },
     { name: 'optional stage taken when it happens', points: [p(0, 1), p(5, 2), p(10, 3)], rules: rules(3, { optional: [2] }), expected: { level: 3, reachedAtMs: [0, 5, 10], skippedMask: 0, stepMs: [5, 5] } },
     { name: 'a required stage still stops the chain', points: [p(0, 1), p(10, 4)], rules: rules(4, { optional: [2] }), expected: { level: 1 } },
+    { name: 'an optional first stage: a chain may start at stage 2', points: [p(0, 2), p(1, 4), p(2, 3), p(3, 4)], rules: rules(4, { optional: [1] }), expected: { level: 4, reachedAtMs: [0, 0, 2, 3], skippedMask: bits(1), stepMs: [-1, 2, 1] } },
     // 3 at 7 could extend [0, 5] (no skip) or [6] (skipping 2): fewest skips wins.
     { name: 'the chain with fewest skips is preferred', points: [p(0, 1), p(5, 2), p(6, 1), p(7, 3)], rules: rules(3, { optional: [2] }), expected: { level: 3, reachedAtMs: [0, 5, 7], skippedMask: 0, stepMs: [5, 2] } },
     { name: '… unless it is out of the window', points: [p(0, 1), p(5, 2), p(6, 1), p(7, 3)], rules: rules(3, { optional: [2], windowMs: 6 }), expected: { level: 3, reachedAtMs: [6, 7, 7], skippedMask: bits(2), stepMs: [-1, -1] } },
@@ -158,6 +159,8 @@ describe('strict (windowFunnel strict_order over staged events)', () => {
     { name: 'worked example with both stages optional: level 6', points: [p(0, 1), p(3 * MIN, 4), p(6 * MIN, 5), p(9 * MIN, 6)], rules: rules(6, { optional: [2, 3] }), expected: { level: 6, skippedMask: bits(2, 3) } },
     { name: 'an optional stage may be passed', points: seq(1, 3, 4), rules: rules(4, { optional: [2] }), expected: { level: 4, reachedAtMs: [0, 1, 1, 2], skippedMask: bits(2) } },
     { name: 'a required one may not: the funnel ends', points: seq(1, 4, 2, 3, 4), rules: rules(4, { optional: [2] }), expected: { level: 1 } },
+    // An optional first stage: the chain starts at stage 2, and from then on 4 (3 required, not reached) ends the funnel.
+    { name: 'a chain started past an optional first stage ends at an interruption too', points: seq(2, 4, 3, 4), rules: rules(4, { optional: [1] }), expected: { level: 2, reachedAtMs: [0, 0], skippedMask: bits(1) } },
   ])('$name', run('strict'));
 });
 

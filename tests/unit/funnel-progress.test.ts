@@ -231,3 +231,69 @@ describe('splitJourneys', () => {
     }
   });
 });
+
+/** Brute-force references of the two modes defined without chains, on random sequences. */
+describe('reached and any ≡ their definitions, brute force', () => {
+  function mulberry32(seed: number): () => number {
+    return () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+  const random = mulberry32(7);
+  const sequences = Array.from({ length: 3000 }, () =>
+    sorted(Array.from({ length: Math.floor(random() * 10) }, () => p(Math.floor(random() * 12), Math.floor(random() * 5)))),
+  );
+
+  /** reached: furthest stage; k entered at the first event of k or beyond; k → k+1 from k's first to the first k+1 at or after it. */
+  function reachedReference(points: StagedPoint[], n: number): FunnelProgress {
+    const staged = points.filter((q) => q.stageIndex >= 1 && q.stageIndex <= n);
+    const level = Math.max(0, ...staged.map((q) => q.stageIndex));
+    const first = (k: number) => Math.min(...staged.filter((q) => q.stageIndex === k).map((q) => q.timestampMs));
+    const reachedAtMs = Array.from({ length: level }, (_, i) => Math.min(...staged.filter((q) => q.stageIndex >= i + 1).map((q) => q.timestampMs)));
+    let skippedMask = 0;
+    for (let k = 1; k <= level; k++) if (first(k) === Infinity) skippedMask |= 1 << (k - 1);
+    const stepMs = Array.from({ length: Math.max(level - 1, 0) }, (_, i) => {
+      const from = first(i + 1);
+      const to = Math.min(...staged.filter((q) => q.stageIndex === i + 2 && q.timestampMs >= from).map((q) => q.timestampMs));
+      return from === Infinity || to === Infinity ? -1 : to - from;
+    });
+    return { level, reachedAtMs, skippedMask, stepMs, excluded: false };
+  }
+
+  /** any: the window [t, t + w] of a staged event with most distinct stages, earliest first; its k-th new stage's time. */
+  function anyReference(points: StagedPoint[], n: number, windowMs: number): FunnelProgress {
+    const staged = points.filter((q) => q.stageIndex >= 1 && q.stageIndex <= n);
+    let best: number[] = [];
+    for (const start of staged) {
+      const seen = new Set<number>();
+      const times: number[] = [];
+      for (const q of staged) {
+        if (q.timestampMs < start.timestampMs || q.timestampMs > start.timestampMs + windowMs || seen.has(q.stageIndex)) continue;
+        seen.add(q.stageIndex);
+        times.push(q.timestampMs);
+      }
+      if (times.length > best.length) best = times;
+    }
+    return { level: best.length, reachedAtMs: best, skippedMask: 0, stepMs: best.slice(1).map((t, i) => t - best[i]!), excluded: false };
+  }
+
+  it('on 3000 random sequences (4 stages, few distinct times, unstaged events)', () => {
+    for (const points of sequences) {
+      expect({ points, got: funnelProgress(points, rules(4), 'reached') }).toEqual({ points, got: reachedReference(points, 4) });
+      for (const windowMs of [0, 3, Infinity]) {
+        expect({ points, windowMs, got: funnelProgress(points, rules(4, { windowMs }), 'any') }).toEqual({ points, windowMs, got: anyReference(points, 4, windowMs) });
+      }
+    }
+  });
+
+  it('strict never gets further than ordered, with or without optional stages and within', () => {
+    for (const points of sequences) {
+      for (const r of [rules(4), rules(4, { optional: [2, 3] }), rules(4, { optional: [1, 3], within: { 3: 2 }, windowMs: 5 })]) {
+        expect(funnelProgress(points, r, 'strict').level).toBeLessThanOrEqual(funnelProgress(points, r, 'ordered').level);
+      }
+    }
+  });
+});

@@ -1,4 +1,5 @@
--- Abandonment per rule and 5-minute bucket from the abandonment_5m rollup.
+-- Abandonment per rule and 5-minute bucket from the abandonment_5m rollup, for
+-- one level (session or journey) and mode. started includes pending.
 SELECT
     rule,
     bucket,
@@ -7,6 +8,8 @@ SELECT
     sum(pending) AS pending
 FROM abandonment_5m
 WHERE pipeline = {pipeline:String}
+  AND level = {level:String}
+  AND mode = {mode:String}
   AND bucket >= {from:DateTime('UTC')}
   AND bucket < {to:DateTime('UTC')}
   AND ({rule:String} = '' OR rule = {rule:String})

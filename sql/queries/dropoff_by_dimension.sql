@@ -1,13 +1,17 @@
 -- Drop-off by stage per value of one dimension (channel, device, browser, country, segment).
--- From funnel_hourly; the dimensions are those of the session's first event
--- (channel = its entry channel). Rows are ordered so the worst drop-off of
--- each stage among values with at least min_sessions entering comes first.
+-- From funnel_hourly, in one level and mode; the dimensions are those of the
+-- journey's first event (a session) or first staged event (a person's journey);
+-- channel = the entry channel. dropped = entered − skipped − advanced, and the
+-- drop-off rate is over the journeys with an event of the stage (entered −
+-- skipped). Rows are ordered so the worst drop-off of each stage among values
+-- with at least min_sessions entering comes first.
 -- @param pipeline String | pipeline name
 -- @param by String = channel | channel, device, browser, country or segment
--- @param mode String = ordered | ordered or furthest
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
--- @param min_sessions UInt64 = 1 | leave out values with fewer sessions entering the stage
+-- @param level String = session | session or journey
+-- @param mode String = reached | reached, ordered, strict or any
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
+-- @param min_sessions UInt64 = 1 | leave out values with fewer journeys entering the stage
 SELECT
     stage_index,
     any(stage) AS stage,
@@ -18,14 +22,16 @@ SELECT
             {by:String} = 'segment', segment,
             throwIf(1, 'by must be channel, device, browser, country or segment') ? '' : '') AS value,
     sum(entered) AS entered,
+    sum(skipped) AS skipped,
     sum(advanced) AS advanced,
-    entered - advanced AS dropped,
-    round(dropped / entered, 4) AS drop_off_rate
+    entered - skipped - advanced AS dropped,
+    if(entered = skipped, NULL, round(dropped / (entered - skipped), 4)) AS drop_off_rate
 FROM funnel_hourly
 WHERE pipeline = {pipeline:String}
+  AND level = {level:String}
   AND mode = {mode:String}
   AND hour >= {from:DateTime('UTC')}
   AND hour < {to:DateTime('UTC')}
 GROUP BY stage_index, value
 HAVING entered >= {min_sessions:UInt64}
-ORDER BY stage_index, drop_off_rate DESC, entered DESC, value
+ORDER BY stage_index, drop_off_rate DESC NULLS LAST, entered DESC, value

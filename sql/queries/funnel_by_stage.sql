@@ -1,23 +1,28 @@
--- Funnel by stage with drop-off, from the funnel_hourly rollup (session level).
--- One row per stage reached by at least one session. entered = sessions whose
--- level ≥ the stage; advanced = level > the stage; dropped = entered − advanced.
--- The last stage has nowhere to advance to: its advanced is 0 by definition.
--- Sessions count in the hour they started, so from/to select by start hour.
+-- Funnel by stage with drop-off, from the funnel_hourly rollup, in one level and mode.
+-- One row per stage entered by at least one journey (docs/semantics.md, "Stages are
+-- milestones"): entered = got to the stage; skipped = of those, without an event of
+-- it; advanced = with an event of it and further; dropped = entered − skipped −
+-- advanced; conversion_to_next = advanced / (entered − skipped), NULL when no
+-- journey had an event of the stage. The last stage's advanced is 0 by definition.
+-- Journeys count in the hour they started, so from/to select by start hour.
 -- @param pipeline String | pipeline name (as in pipelines/*.yaml)
--- @param mode String = ordered | ordered (windowFunnel order) or furthest (furthest stage in any order)
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
+-- @param level String = session | session, or journey (a person's journey over funnel.journeyWindow)
+-- @param mode String = reached | reached, ordered, strict or any (docs/semantics.md, "Modes")
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
 SELECT
     stage_index,
     any(stage) AS stage,
     sum(entered) AS entered,
+    sum(skipped) AS skipped,
     sum(advanced) AS advanced,
-    entered - advanced AS dropped,
-    round(advanced / entered, 4) AS conversion_to_next,
+    entered - skipped - advanced AS dropped,
+    if(entered = skipped, NULL, round(advanced / (entered - skipped), 4)) AS conversion_to_next,
     round(dropped / entered, 4) AS drop_off_rate,
     round(entered / max(entered) OVER (), 4) AS share_of_top
 FROM funnel_hourly
 WHERE pipeline = {pipeline:String}
+  AND level = {level:String}
   AND mode = {mode:String}
   AND hour >= {from:DateTime('UTC')}
   AND hour < {to:DateTime('UTC')}

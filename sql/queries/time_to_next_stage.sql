@@ -1,13 +1,16 @@
 -- Time from each stage to the next: exact median and p90 by stage, from funnel_hourly.
--- Over the sessions that advanced (reach time of stage k+1 − reach time of stage k),
+-- Over the journeys that advanced with events of both stages (a skipped stage is
+-- never timed; docs/semantics.md, "Modes" says from which event each mode times),
 -- merged from the hourly exact-quantile states: the same figures as one pass over
--- the sessions. Optionally per value of one breakdown dimension.
+-- the journeys. Optionally per value of one breakdown dimension. median_ms is NULL
+-- where journeys advanced but none was timed (the next stage was skipped).
 -- @param pipeline String | pipeline name
--- @param mode String = ordered | ordered or furthest
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
+-- @param level String = session | session or journey
+-- @param mode String = reached | reached, ordered, strict or any
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
 -- @param by String = none | none, or a dimension: channel, device, browser, country, segment
-SELECT value, stage_index, stage, advanced, if(advanced = 0, NULL, round(q[1])) AS median_ms, if(advanced = 0, NULL, round(q[2])) AS p90_ms
+SELECT value, stage_index, stage, advanced, if(isFinite(q[1]), round(q[1]), NULL) AS median_ms, if(isFinite(q[2]), round(q[2]), NULL) AS p90_ms
 FROM
 (
     SELECT
@@ -24,6 +27,7 @@ FROM
         quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q
     FROM funnel_hourly
     WHERE pipeline = {pipeline:String}
+      AND level = {level:String}
       AND mode = {mode:String}
       AND hour >= {from:DateTime('UTC')}
       AND hour < {to:DateTime('UTC')}

@@ -1,34 +1,49 @@
 -- Rebuilds (pipeline, day) partitions of funnel_hourly into a staging table (a private copy of its staging twin).
--- Both funnel modes come from the per-session levels and reach times.
+-- Sessions (level 'session') and journeys (level 'journey') count in the hour
+-- they started; each mode's progress is one entry of the funnel_* arrays.
+-- Excluded journeys are left out of that mode (docs/semantics.md, "Modes").
+-- Per stage k ≤ the mode's level: entered = all; skipped = entered without an
+-- event of k; advanced = with an event of k and a level beyond it; times only
+-- where both k and k+1 have events (step_ms ≥ 0).
 INSERT INTO {staging:Identifier}
 SELECT
     pipeline,
+    level,
     mode,
     toStartOfHour(start) AS hour,
     k AS stage_index,
     {stage_names:Array(String)}[k] AS stage,
-    entry_channel AS channel,
+    channel,
     device,
     browser,
     country,
     segment,
     count() AS entered,
-    countIf(k < level) AS advanced,
-    quantilesExactInclusiveStateIf(0.5, 0.9)(
-        toUInt64(greatest(0, toUnixTimestamp64Milli(reached[k + 1]) - toUnixTimestamp64Milli(reached[k]))),
-        k < level) AS time_to_next
+    countIf(bitTest(skipped_mask, k - 1)) AS skipped,
+    countIf(k < furthest AND NOT bitTest(skipped_mask, k - 1)) AS advanced,
+    quantilesExactInclusiveStateIf(0.5, 0.9)(toUInt64(greatest(step_ms[k], 0)), k < furthest AND step_ms[k] >= 0) AS time_to_next
 FROM
 (
-    SELECT
-        pipeline, start, entry_channel, device, browser, country, segment,
-        arrayJoin([('ordered', ordered_level, ordered_reached), ('furthest', furthest_level, furthest_reached)]) AS m,
-        m.1 AS mode,
-        m.2 AS level,
-        m.3 AS reached
+    SELECT pipeline, 'session' AS level, start, entry_channel AS channel, device, browser, country, segment,
+           funnel_modes, funnel_levels, funnel_skipped, funnel_excluded, funnel_step_ms
     FROM sessions FINAL
     WHERE pipeline = {pipeline:String}
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
       AND is_deleted = 0
+    UNION ALL
+    SELECT pipeline, 'journey' AS level, start, entry_channel AS channel, device, browser, country, segment,
+           funnel_modes, funnel_levels, funnel_skipped, funnel_excluded, funnel_step_ms
+    FROM journeys FINAL
+    WHERE pipeline = {pipeline:String}
+      AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
+      AND is_deleted = 0
 )
-ARRAY JOIN range(1, level + 1) AS k
-GROUP BY pipeline, mode, hour, k, channel, device, browser, country, segment
+ARRAY JOIN
+    funnel_modes AS mode,
+    funnel_levels AS furthest,
+    funnel_skipped AS skipped_mask,
+    funnel_excluded AS excluded,
+    funnel_step_ms AS step_ms
+ARRAY JOIN range(1, furthest + 1) AS k
+WHERE excluded = 0
+GROUP BY pipeline, level, mode, hour, k, channel, device, browser, country, segment

@@ -25,7 +25,7 @@ const RUNS = 5;
 /** Identity keys rebuilt per repair call: big enough to amortise the queries, small enough for memory. */
 const KEYS_PER_CHUNK = 25_000;
 /** Bump when the generator or the schema changes, so a cached store is rebuilt. */
-const DATA_VERSION = 3;
+const DATA_VERSION = 4;
 
 /** Queries that read only the rollups (the < 200 ms target). */
 const ROLLUP_QUERIES = new Set(['funnel_by_stage', 'time_to_next_stage', 'dropoff_by_dimension', 'stage_transitions', 'abandonment_rate_5m']);
@@ -33,7 +33,7 @@ const ROLLUP_QUERIES = new Set(['funnel_by_stage', 'time_to_next_stage', 'dropof
 /**
  * Sessions from the stored events with the pipeline's own code: repairKeys is
  * what rebuilds sessions from stored events after late arrivals (split at
- * gaps and the maximum duration, session ids, ordered/furthest levels, reach
+ * gaps and the maximum duration, session ids, every mode's progress, reach
  * times, abandonment); with the watermark past the end every session is
  * closed. Records and rows are built as the processor builds them.
  */
@@ -94,7 +94,7 @@ async function prepare(dir: string, events: number, pipeline: CompiledPipeline, 
   const days = await buildSessions(store, pipeline, log);
   log(`built sessions (pipeline code: repairKeys + buildSessionRecord) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   started = Date.now();
-  await refreshRollups(store, { pipeline: PIPELINE, stageNames: pipeline.stageNames, days });
+  await refreshRollups(store, { pipeline, days, watermarkMs: START_MS + (DAYS + 2) * 86_400_000 });
   log(`rebuilt rollups of ${days.size} days (refreshRollups) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
   await store.command(
     `INSERT INTO dead_letters (pipeline, id, received_at, origin_kind, origin, step, reason, issues, raw)

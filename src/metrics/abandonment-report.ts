@@ -1,12 +1,26 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
+import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import { rangeParams, type TimeRange } from './time-range.js';
+
+/**
+ * The worst 5-minute bucket is picked among buckets with at least this many
+ * journeys whose outcome is known (started − pending): a bucket of two
+ * journeys with one abandoned is noise, not a 50 % spike. One number for
+ * every report (the CLI, the demo).
+ */
+export const WORST_BUCKET_MIN_SESSIONS = 10;
 
 export interface AbandonmentBucket {
   bucket_start: string;
+  /** Journeys that entered `from` in this bucket, pending included. */
   started: number;
-  abandoned: number;
+  /** Of those, outcome not known yet. */
   pending: number;
+  /** started − pending. */
+  known: number;
+  abandoned: number;
+  /** abandoned / known; null when nothing is known. */
   rate: number | null;
 }
 
@@ -15,50 +29,57 @@ export interface AbandonmentRuleReport {
   from: string;
   to: string;
   within_ms: number;
+  /** Journeys that entered `from` (= the funnel's entered of `from`, same level and mode), pending included. */
   started: number;
-  abandoned: number;
   pending: number;
+  known: number;
+  abandoned: number;
+  /** abandoned / known (pending journeys are not counted either way); null when nothing is known. */
   rate: number | null;
   worst_bucket: AbandonmentBucket | null;
   buckets: AbandonmentBucket[];
 }
 
-const rate = (abandoned: number, started: number) => (started === 0 ? null : Math.round((abandoned / started) * 1e6) / 1e6);
+const rate = (abandoned: number, known: number) => (known === 0 ? null : Math.round((abandoned / known) * 1e6) / 1e6);
 
 /**
- * Abandonment per rule from the abandonment_5m rollup: rate = abandoned /
- * started over sessions whose outcome is known; pending ones are shown apart.
- * The worst bucket is the highest rate among buckets with at least
- * `minBucketSessions` known outcomes (tiny buckets are noise).
+ * Abandonment per rule from the abandonment_5m rollup, in one level and mode
+ * (docs/semantics.md, "Abandonment"): started = every journey that entered
+ * `from`; rate = abandoned / (started − pending). The worst bucket is the
+ * highest rate among buckets with at least WORST_BUCKET_MIN_SESSIONS known
+ * outcomes (the earliest of equals).
  */
 export async function abandonmentReport(
   store: Store,
   options: {
     pipeline: string;
     rules: ReadonlyArray<{ name: string; from: string; to: string; within: number }>;
+    level: FunnelLevel;
+    mode: FunnelMode;
     rule?: string | undefined;
     range: TimeRange;
-    minBucketSessions?: number;
   },
 ): Promise<AbandonmentRuleReport[]> {
   const rows = await store.query<{ rule: string; bucket: string; started: string | number; abandoned: string | number; pending: string | number }>(
     readSql('metrics/abandonment_summary.sql'),
-    { pipeline: options.pipeline, rule: options.rule ?? '', ...rangeParams(options.range) },
+    { pipeline: options.pipeline, level: options.level, mode: options.mode, rule: options.rule ?? '', ...rangeParams(options.range) },
   );
-  const minimum = options.minBucketSessions ?? 10;
   return options.rules
     .filter((rule) => !options.rule || rule.name === options.rule)
-    .map((rule) => {
+    .map((rule): AbandonmentRuleReport => {
       const buckets = rows
         .filter((row) => row.rule === rule.name)
-        .map((row) => {
+        .map((row): AbandonmentBucket => {
           const started = Number(row.started);
+          const pending = Number(row.pending);
           const abandoned = Number(row.abandoned);
-          return { bucket_start: `${row.bucket.replace(' ', 'T')}Z`, started, abandoned, pending: Number(row.pending), rate: rate(abandoned, started) };
+          const known = started - pending;
+          return { bucket_start: `${row.bucket.replace(' ', 'T')}Z`, started, pending, known, abandoned, rate: rate(abandoned, known) };
         });
       const started = buckets.reduce((sum, b) => sum + b.started, 0);
+      const pending = buckets.reduce((sum, b) => sum + b.pending, 0);
       const abandoned = buckets.reduce((sum, b) => sum + b.abandoned, 0);
-      const eligible = buckets.filter((b) => b.started >= minimum);
+      const eligible = buckets.filter((b) => b.known >= WORST_BUCKET_MIN_SESSIONS);
       const worst = eligible.reduce<AbandonmentBucket | null>((best, b) => (best === null || (b.rate ?? 0) > (best.rate ?? 0) ? b : best), null);
       return {
         rule: rule.name,
@@ -66,9 +87,10 @@ export async function abandonmentReport(
         to: rule.to,
         within_ms: rule.within,
         started,
+        pending,
+        known: started - pending,
         abandoned,
-        pending: buckets.reduce((sum, b) => sum + b.pending, 0),
-        rate: rate(abandoned, started),
+        rate: rate(abandoned, started - pending),
         worst_bucket: worst,
         buckets,
       };

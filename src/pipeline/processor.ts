@@ -313,7 +313,7 @@ export class JourneyProcessor {
     const { pipeline, store } = this.options;
     await this.settledRebuild;
     const days = this.takeOwedDays();
-    const rebuilt = await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days, onDay: options.onRollupDay });
+    const rebuilt = await refreshRollups(store, { pipeline, days, watermarkMs: this.sessionizer.watermarkMs, onDay: options.onRollupDay });
     await this.rollupsRebuilt(days);
     return rebuilt;
   }
@@ -343,7 +343,7 @@ export class JourneyProcessor {
     const days = this.owedDays.takeUpTo(settledBefore);
     if (days.length === 0) return;
     this.settledRebuild = this.rows
-      .afterWrites(() => refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days }))
+      .afterWrites(() => refreshRollups(store, { pipeline, days, watermarkMs: this.sessionizer.watermarkMs }))
       .then(() => this.rollupsRebuilt(days))
       .catch(() => undefined)
       .finally(() => (this.settledRebuild = undefined));

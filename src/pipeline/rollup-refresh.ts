@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import { toClickHouseDateTime } from '../stores/datetime.js';
+import type { CompiledPipeline } from './compiled-pipeline.js';
+import { refreshJourneys } from './journey-refresh.js';
 
 export const DAY_MS = 86_400_000;
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly'] as const;
+const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** UTC days (as the ms of their midnight) a session from startMs to endMs touches. */
@@ -20,7 +22,12 @@ function yyyymmdd(dayMs: number): number {
 }
 
 /** The time column each rollup is partitioned by (per pipeline and UTC day). */
-const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = { funnel_hourly: 'hour', abandonment_5m: 'bucket', stage_transitions_hourly: 'hour' };
+const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
+  funnel_hourly: 'hour',
+  abandonment_5m: 'bucket',
+  stage_transitions_hourly: 'hour',
+  touchpoint_transitions_hourly: 'hour',
+};
 
 /**
  * Consecutive days are rebuilt by one query per rollup: sessions are ordered
@@ -42,22 +49,28 @@ export function consecutiveRuns(days: Iterable<number>): number[][] {
 }
 
 /**
- * Rebuilds the rollups of the given days from `sessions FINAL`: each run of
- * consecutive days is computed into staging tables of this rebuild's own,
- * and each (pipeline, day) partition is swapped in atomically, or dropped
- * when no session is left. Safe to run any number of times, also by several
- * writers at once (each fills its own staging tables: sharing them, one
- * writer's TRUNCATE could empty another's rows before its swap); a crash in
- * between leaves the previous partitions in place.
+ * Rebuilds the rollups of the given days from `sessions FINAL` and `journeys
+ * FINAL`. The journeys of every key with events on those days are rebuilt
+ * first (refreshJourneys, judged open or not against `watermarkMs`); the days
+ * whose journey rows that changed are rebuilt too. Each run of consecutive
+ * days is computed into staging tables of this rebuild's own, and each
+ * (pipeline, day) partition is swapped in atomically, or dropped when no row
+ * is left. Safe to run any number of times, also by several writers at once
+ * (each fills its own staging tables: sharing them, one writer's TRUNCATE
+ * could empty another's rows before its swap); a crash in between leaves the
+ * previous partitions in place. Returns how many days were rebuilt.
  */
 export async function refreshRollups(
   store: Store,
-  options: { pipeline: string; stageNames: readonly string[]; days: Iterable<number>; onDay?: (done: number, total: number) => void },
+  options: { pipeline: CompiledPipeline; days: Iterable<number>; watermarkMs: number; onDay?: (done: number, total: number) => void },
 ): Promise<number> {
-  if (!PIPELINE_NAME.test(options.pipeline)) throw new Error(`invalid pipeline name ${options.pipeline}`);
-  const runs = consecutiveRuns(options.days);
+  const { pipeline } = options;
+  if (!PIPELINE_NAME.test(pipeline.name)) throw new Error(`invalid pipeline name ${pipeline.name}`);
+  const days = [...options.days];
+  if (days.length === 0) return 0;
+  const journeyDays = await refreshJourneys(store, { pipeline, days, watermarkMs: options.watermarkMs });
+  const runs = consecutiveRuns([...days, ...journeyDays]);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
-  if (total === 0) return 0;
   const sql = Object.fromEntries(ROLLUPS.map((table) => [table, readSql(`rollups/${table}.sql`)]));
   // Code-made names (letters, digits, _): ALTER … FROM takes no identifier parameter.
   const rebuild = randomBytes(6).toString('hex');
@@ -73,16 +86,19 @@ export async function refreshRollups(
         await store.command(`TRUNCATE TABLE ${staging[table]}`);
         await store.command(sql[table]!, {
           staging: staging[table],
-          pipeline: options.pipeline,
-          stage_names: options.stageNames,
+          pipeline: pipeline.name,
+          stage_names: pipeline.stageNames,
           day_start: toClickHouseDateTime(first),
           day_end: toClickHouseDateTime(last + DAY_MS),
+          // How far before a day a row that reaches into it may start.
+          session_lookback_ms: pipeline.split.maxDurationMs,
+          journey_lookback_ms: pipeline.definition.funnel.journeyWindow,
         });
         const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
         const stagedDays = new Set(staged.map((row) => Number(row.day)));
         for (const dayMs of run) {
           // Partition ids come from a validated pipeline name and a computed integer, never from raw input.
-          const partition = `tuple('${options.pipeline}', ${yyyymmdd(dayMs)})`;
+          const partition = `tuple('${pipeline.name}', ${yyyymmdd(dayMs)})`;
           if (stagedDays.has(yyyymmdd(dayMs))) {
             await store.command(`ALTER TABLE ${table} REPLACE PARTITION ${partition} FROM ${staging[table]}`);
           } else {

@@ -5,8 +5,7 @@ import { at, page, track } from '../helpers/segment.js';
 import { loadDefinition } from '../../src/journey/load-definition.js';
 import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
-import { sessionFunnel } from '../../src/metrics/session-funnel.js';
-import { journeyFunnel } from '../../src/metrics/journey-funnel.js';
+import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
 
 describe('CSV ingest (REES46 layout) and person-level journeys', () => {
@@ -21,7 +20,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     // 14 rows: 1 exact duplicate row, 4 bad rows (empty user_id, wrong column count, bad time, price "12.5O").
     expect(summary).toEqual({ read: 14, valid: 9, duplicates: 1, dead_lettered: 4, sessions: 5 });
     const sessions = await store.query<{ key: string; event_count: number; ordered_level: number; source_session_id: string }>(
-      "SELECT key, event_count, ordered_level, source_session_id FROM sessions FINAL WHERE pipeline = 'rees46' ORDER BY key, start",
+      "SELECT key, event_count, funnel_levels[indexOf(funnel_modes, 'ordered')] AS ordered_level, source_session_id FROM sessions FINAL WHERE pipeline = 'rees46' ORDER BY key, start",
     );
     expect(sessions.map((s) => [s.key, s.event_count, s.ordered_level])).toEqual([
       ['u:535871217', 1, 1],
@@ -44,15 +43,19 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     expect(reasons[1]!.reason).toMatch(/expected 9 columns/);
     expect(reasons[2]!.reason).toMatch(/no usable event time/);
     expect(reasons[3]!.reason).toMatch(/price: expected a number/);
-    const funnel = await sessionFunnel(store, { pipeline: 'rees46', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    const funnel = await readFunnel(store, { pipeline: 'rees46', stageNames: pipeline.stageNames, level: 'session', mode: 'ordered', range: {} });
     expect(funnel.stages.map((s) => [s.stage, s.entered, s.advanced])).toEqual([
       ['view', 5, 2],
       ['cart', 2, 1],
       ['purchase', 1, null],
     ]);
-    // Time to next counts from the first reach of a stage: view → cart took 3 min (541312140) and
-    // 28 min 50 s (554748717: first view 00:02:10, cart 00:31). Median 955 s; p90 = 180 + 0.9 × 1550 s.
-    expect(funnel.stages[0]).toMatchObject({ median_time_to_next_ms: 955_000, p90_time_to_next_ms: 1_575_000 });
+    // Ordered mode times the chain that got furthest: a view restarts the chain, so 554748717's cart
+    // (00:31) is timed from the view at 00:30: 1 min; 541312140: 3 min. Median 2 min; p90 = 60 + 0.9 × 120 s.
+    expect(funnel.stages[0]).toMatchObject({ median_time_to_next_ms: 120_000, p90_time_to_next_ms: 168_000 });
+    // Reached mode times from the first event of a stage: view → cart 3 min and 28 min 50 s
+    // (first view 00:02:10, cart 00:31). Median 955 s; p90 = 180 + 0.9 × 1550 s.
+    const reached = await readFunnel(store, { pipeline: 'rees46', stageNames: pipeline.stageNames, level: 'session', mode: 'reached', range: {} });
+    expect(reached.stages[0]).toMatchObject({ entered: 5, skipped: 0, advanced: 2, median_time_to_next_ms: 955_000, p90_time_to_next_ms: 1_575_000 });
   });
 
   it('reads the REES46 cosmetics layout without category_id, and dead-letters bad quotes and empty keys row by row', async () => {
@@ -97,7 +100,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     expect(written).toEqual({ events: 0, letters: 0 });
   });
 
-  it('--level journey follows one person across sessions within the conversion window', async () => {
+  it('--level journey follows one person across sessions within the journey window; the next staged event after it starts the next journey', async () => {
     const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
     const pipeline = compilePipeline({ ...definition, name: 'journey_case' });
     const day = 24 * 60;
@@ -109,7 +112,8 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
       track('Product Added', { anonymousId: 'ann', at: at(2 * day) }),
       track('Checkout Started', { anonymousId: 'ann', at: at(2 * day + 3) }),
       track('Order Completed', { anonymousId: 'ann', at: at(2 * day + 5) }),
-      // ben: same path but orders 8 days after the first page: outside the 7-day window.
+      // ben: same path but adds to the cart 8 days after the first page: outside the 7-day window, so
+      // cart, checkout and order are a second journey (which starts at cart).
       page('/', { anonymousId: 'ben', at: at(0) }),
       track('Products Searched', { anonymousId: 'ben', at: at(1) }),
       track('Product Viewed', { anonymousId: 'ben', at: at(2) }),
@@ -118,26 +122,36 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
       track('Order Completed', { anonymousId: 'ben', at: at(8 * day + 2) }),
     ]);
     await ingestFiles(store, pipeline, [file]);
-    const sessions = await sessionFunnel(store, { pipeline: 'journey_case', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    const funnel = (level: 'session' | 'journey', mode: 'ordered' | 'reached') =>
+      readFunnel(store, { pipeline: 'journey_case', stageNames: pipeline.stageNames, level, mode, range: {} });
+    const sessions = await funnel('session', 'ordered');
     // Per session the returning visits start at cart without a page view: ordered level 0.
     expect(sessions.stages.slice(0, 6).map((s) => s.entered)).toEqual([2, 2, 2, 0, 0, 0]);
-    const journeys = await journeyFunnel(store, {
-      pipeline: 'journey_case',
-      stageNames: pipeline.stageNames,
-      mode: 'ordered',
-      range: {},
-      journeyWindowMs: definition.funnel.journeyWindow,
-    });
-    expect(journeys.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.advanced])).toEqual([
-      ['awareness', 2, 2],
-      ['interest', 2, 2],
-      ['consideration', 2, 1],
-      ['cart', 1, 1],
-      ['checkout', 1, 1],
-      ['purchase', 1, 0],
-      ['retention', 0, 0],
+    const journeys = await funnel('journey', 'ordered');
+    expect(journeys.level).toBe('journey');
+    // ann's one journey gets to purchase; ben's first stops at consideration, his second starts at cart: level 0.
+    expect(journeys.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.skipped, s.advanced])).toEqual([
+      ['awareness', 2, 0, 2],
+      ['interest', 2, 0, 2],
+      ['consideration', 2, 0, 1],
+      ['cart', 1, 0, 1],
+      ['checkout', 1, 0, 1],
+      ['purchase', 1, 0, 0],
+      ['retention', 0, 0, 0],
     ]);
     // ann: consideration (minute 2) → cart (2 days later) = 2 days − 2 min.
     expect(journeys.stages[2]!.median_time_to_next_ms).toBe(2 * day * 60_000 - 2 * 60_000);
+    // Reached mode: ben's second journey enters awareness, interest and consideration as skipped.
+    const reached = await funnel('journey', 'reached');
+    expect(reached.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.skipped, s.advanced, s.dropped])).toEqual([
+      ['awareness', 3, 1, 2, 0],
+      ['interest', 3, 1, 2, 0],
+      ['consideration', 3, 1, 1, 1], // ben's first journey ends here
+      ['cart', 2, 0, 2, 0],
+      ['checkout', 2, 0, 2, 0],
+      ['purchase', 2, 0, 0, 2],
+      ['retention', 0, 0, 0, 0],
+    ]);
+    expect(reached.stages[2]!.conversion_to_next).toBe(0.5);
   });
 });

@@ -28,28 +28,34 @@ describe('ingest is idempotent and order-independent', () => {
 
   it('the reference run has the hand-computed sessions', () => {
     const snapshot = JSON.parse(reference);
-    const sessions = snapshot.sessions as Array<{ key: string; event_count: number; ordered_level: number; furthest_level: number; converted: number }>;
-    // [key, events, ordered level, furthest level, converted]
-    expect(sessions.map((s) => [s.key, s.event_count, s.ordered_level, s.furthest_level, s.converted])).toEqual([
-      ['a:alice', 6, 6, 6, 1], // page, search, view, add, checkout, order
-      ['a:bob', 5, 5, 5, 0], // page + list at the same minute, view, add, checkout: abandoned
-      ['a:bob', 2, 1, 3, 0], // back after 52 min: page, view (interest skipped)
-      ['a:carol', 7, 6, 6, 1], // the 23-min bridge keeps gaps of 25, 23, 22 min: one session
-      ['a:dave', 2, 1, 3, 0],
+    const sessions = snapshot.sessions as Array<{ key: string; event_count: number; funnel_modes: string[]; funnel_levels: number[]; funnel_skipped: number[]; converted: number }>;
+    expect(sessions[0]!.funnel_modes).toEqual(['reached', 'ordered', 'strict', 'any']);
+    // [key, events, level in reached/ordered/strict/any, skipped mask in reached/ordered/strict/any, converted]
+    expect(sessions.map((s) => [s.key, s.event_count, s.funnel_levels, s.funnel_skipped, s.converted])).toEqual([
+      ['a:alice', 6, [6, 6, 6, 6], [0, 0, 0, 0], 1], // page, search, view, add, checkout, order
+      ['a:bob', 5, [5, 5, 5, 5], [0, 0, 0, 0], 0], // page + list at the same minute, view, add, checkout: abandoned
+      ['a:bob', 2, [3, 3, 3, 2], [2, 2, 2, 0], 0], // back after 52 min: page, view (interest, optional, skipped)
+      ['a:carol', 7, [6, 6, 6, 6], [0, 0, 0, 0], 1], // the 23-min bridge keeps gaps of 25, 23, 22 min: one session
+      ['a:dave', 2, [3, 3, 3, 2], [2, 2, 2, 0], 0],
     ]);
-    const ordered = snapshot.funnels[0].stages as Array<{ stage: string; entered: number; advanced: number | null }>;
-    expect(ordered.map((s) => [s.stage, s.entered, s.advanced])).toEqual([
-      ['awareness', 5, 3],
-      ['interest', 3, 3],
-      ['consideration', 3, 3],
-      ['cart', 3, 3],
-      ['checkout', 3, 2],
-      ['purchase', 2, 0],
-      ['retention', 0, 0],
-      ['advocacy', 0, null],
+    // funnels[0]: session level, reached mode; funnels[1]: ordered (the same here: only interest is passed, and it is optional).
+    const pick = (stages: Array<{ stage: string; entered: number; skipped: number; advanced: number | null }>) => stages.map((s) => [s.stage, s.entered, s.skipped, s.advanced]);
+    const reached = pick(snapshot.funnels[0].stages);
+    expect(reached).toEqual([
+      ['awareness', 5, 0, 5],
+      ['interest', 5, 2, 3],
+      ['consideration', 5, 0, 3],
+      ['cart', 3, 0, 3],
+      ['checkout', 3, 0, 2],
+      ['purchase', 2, 0, 0],
+      ['retention', 0, 0, 0],
+      ['advocacy', 0, 0, null],
     ]);
+    expect(snapshot.funnels[0]).toMatchObject({ level: 'session', mode: 'reached' });
+    expect(snapshot.funnels[1]).toMatchObject({ level: 'session', mode: 'ordered' });
+    expect(pick(snapshot.funnels[1].stages)).toEqual(reached);
     const checkout = (snapshot.abandonment as Array<{ rule: string; started: number; abandoned: number }>).find((r) => r.rule === 'checkout_abandonment');
-    expect(checkout).toMatchObject({ started: 3, abandoned: 1 });
+    expect(checkout).toMatchObject({ started: 3, pending: 0, abandoned: 1, rate: 0.333333 });
   });
 
   it('re-ingesting the same file changes nothing and counts every record as a duplicate', async () => {

@@ -4,7 +4,7 @@ import { at, page, track } from '../helpers/segment.js';
 import { loadDefinition } from '../../src/journey/load-definition.js';
 import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
-import { sessionFunnel } from '../../src/metrics/session-funnel.js';
+import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
 
 describe('ingest smoke', () => {
@@ -25,7 +25,7 @@ describe('ingest smoke', () => {
     ]);
     const summary = await ingestFiles(store, pipeline, [file]);
     expect(summary).toEqual({ read: 5, valid: 4, duplicates: 0, dead_lettered: 1, sessions: 2 });
-    const report = await sessionFunnel(store, { pipeline: 'ecommerce', stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    const report = await readFunnel(store, { pipeline: 'ecommerce', stageNames: pipeline.stageNames, level: 'session', mode: 'ordered', range: {} });
     console.log(JSON.stringify(report.stages));
   });
 });

@@ -47,7 +47,7 @@ describe('Kafka ingestion through the CLI (real broker)', () => {
   let input: string;
   let referenceStore: string;
   let referenceFunnel: string;
-  let referenceFurthest: string;
+  let referenceOrdered: string;
 
   beforeAll(async () => {
     brokers = await kafkaBrokers();
@@ -56,7 +56,7 @@ describe('Kafka ingestion through the CLI (real broker)', () => {
     referenceStore = tmp('journeys-ref-');
     expect(journeys(['ingest', '--pipeline', 'ecommerce', '--input', input, '--store', referenceStore]).status).toBe(0);
     referenceFunnel = journeys(['funnel', '--pipeline', 'ecommerce', '--store', referenceStore, '--json']).stdout;
-    referenceFurthest = journeys(['funnel', '--pipeline', 'ecommerce', '--store', referenceStore, '--json', '--mode', 'furthest']).stdout;
+    referenceOrdered = journeys(['funnel', '--pipeline', 'ecommerce', '--store', referenceStore, '--json', '--mode', 'ordered']).stdout;
   });
 
   it('produce → run --until-caught-up gives the same funnel --json as file ingest', async () => {
@@ -68,7 +68,7 @@ describe('Kafka ingestion through the CLI (real broker)', () => {
     const run = journeys(['run', '--pipeline', 'ecommerce', '--brokers', brokers, '--topics', topic, '--group', randomName('g'), '--store', store, '--until-caught-up']);
     expect(run.status, run.stderr).toBe(0);
     expect(journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json']).stdout).toBe(referenceFunnel);
-    expect(journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json', '--mode', 'furthest']).stdout).toBe(referenceFurthest);
+    expect(journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json', '--mode', 'ordered']).stdout).toBe(referenceOrdered);
     expect(counts(store)).toBe(counts(referenceStore));
   }, 120_000);
 
@@ -83,7 +83,7 @@ describe('Kafka ingestion through the CLI (real broker)', () => {
     const store = tmp('journeys-csv-kafka-');
     const run = journeys(['run', '--pipeline', 'rees46', '--brokers', brokers, '--topics', topic, '--group', randomName('g'), '--store', store, '--until-caught-up']);
     expect(run.status, run.stderr).toBe(0);
-    for (const mode of ['ordered', 'furthest']) {
+    for (const mode of ['reached', 'ordered', 'strict', 'any']) {
       const funnel = (at: string) => journeys(['funnel', '--pipeline', 'rees46', '--store', at, '--json', '--mode', mode]).stdout;
       expect(funnel(store)).toBe(funnel(fileStore));
     }

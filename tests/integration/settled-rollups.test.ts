@@ -12,9 +12,15 @@ import type { Store } from '../../src/stores/store.js';
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 10, 2);
 
+/** The stream's watermark as the run left it (the file run's checkpoint): a rebuild after the run judges journeys as the run did. */
+async function watermark(store: Store, pipeline: string): Promise<number> {
+  const [row] = await store.query<{ ms: number | string }>('SELECT max(watermark_ms) AS ms FROM stream_state FINAL WHERE pipeline = {p:String}', { p: pipeline });
+  return Number(row!.ms);
+}
+
 /** Every rollup row of the pipeline, in a fixed order. */
 async function rollups(store: Store, pipeline: string): Promise<string> {
-  const tables = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly'];
+  const tables = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'];
   const parts = [];
   for (const table of tables) {
     // Quantile states are compared through their merged values.
@@ -26,6 +32,10 @@ async function rollups(store: Store, pipeline: string): Promise<string> {
     );
     parts.push({ table, rows });
   }
+  parts.push({
+    table: 'journeys',
+    rows: await store.query('SELECT * EXCEPT (version) FROM journeys FINAL WHERE pipeline = {p:String} ORDER BY key, journey_id', { p: pipeline }),
+  });
   return JSON.stringify(parts);
 }
 
@@ -50,7 +60,14 @@ describe('rollups of settled days are rebuilt during a file run', () => {
     expect(finalDays).toBeLessThan(allDays.length);
     // A day rebuilt early saw all of its sessions (they are inserted before the rebuild runs).
     const duringRun = await rollups(store, 'settled_a');
-    await refreshRollups(store, { pipeline: 'settled_a', stageNames: pipeline.stageNames, days: allDays });
+    // Both levels and every mode are rolled up; journeys and touchpoint steps too.
+    const views = await store.query<{ level: string; mode: string }>(
+      "SELECT DISTINCT level, mode FROM funnel_hourly WHERE pipeline = 'settled_a' ORDER BY level, mode",
+    );
+    expect(views.map((v) => `${v.level}/${v.mode}`)).toEqual(['journey/any', 'journey/ordered', 'journey/reached', 'journey/strict', 'session/any', 'session/ordered', 'session/reached', 'session/strict']);
+    const [touchpoints] = await store.query<{ n: number }>("SELECT count() AS n FROM touchpoint_transitions_hourly WHERE pipeline = 'settled_a'");
+    expect(Number(touchpoints!.n)).toBeGreaterThan(0);
+    await refreshRollups(store, { pipeline, days: allDays, watermarkMs: await watermark(store, 'settled_a') });
     expect(await rollups(store, 'settled_a')).toBe(duringRun);
   });
 
@@ -63,14 +80,15 @@ describe('rollups of settled days are rebuilt during a file run', () => {
     const duringRun = await rollups(store, 'settled_b');
     const [late] = await store.query<{ n: number }>("SELECT count() AS n FROM sessions FINAL WHERE pipeline = 'settled_b' AND key = 'a:late-visitor' AND is_deleted = 0");
     expect(late!.n).toBe(1);
-    await refreshRollups(store, { pipeline: 'settled_b', stageNames: pipeline.stageNames, days: allDays });
+    await refreshRollups(store, { pipeline, days: allDays, watermarkMs: await watermark(store, 'settled_b') });
     expect(await rollups(store, 'settled_b')).toBe(duringRun);
   });
 
   it('gives the same rollups when several writers rebuild the same days at once', async () => {
     const pipeline = compilePipeline({ ...definition, name: 'settled_b' });
     const expected = await rollups(store, 'settled_b');
-    const rebuild = () => refreshRollups(store, { pipeline: 'settled_b', stageNames: pipeline.stageNames, days: allDays });
+    const watermarkMs = await watermark(store, 'settled_b');
+    const rebuild = () => refreshRollups(store, { pipeline, days: allDays, watermarkMs });
     await Promise.all([rebuild(), rebuild(), rebuild()]);
     expect(await rollups(store, 'settled_b')).toBe(expected);
     // Each rebuild dropped its own staging tables.

@@ -20,10 +20,12 @@ import type { Store } from '../../src/stores/store.js';
  * sql` as a user runs it, and the Grafana dashboard's SQL on the same schema.
  *
  * The hand-made sessions (minutes after 10:00 on 2026-11-02):
- *   a: page 0, search 1, product viewed 2, added 4, checkout 6, order 9  → ordered level 6
- *   b: page 0, product viewed 2                                         → ordered 1, furthest 3
- *   c: page 10, checkout 12 (no order: checkout abandoned)              → ordered 1, furthest 5
- *   z: page 600 (moves the watermark past the others; its session stays open)
+ *   a: page 0, search 1, product viewed 2, added 4, checkout 6, order 9  → level 6 in every mode
+ *   b: page 0, product viewed 2       → reached 3 (interest skipped); ordered 3 too (ecommerce's
+ *                                       interest is optional), windowFunnel 1
+ *   c: page 10, checkout 12 (no order: checkout abandoned) → reached 5 (interest, consideration,
+ *                                       cart skipped); ordered 1 (cart is not optional)
+ *   z: page 600 (moves the watermark past the others; its session stays open) → 1
  */
 const HAND = [
   page('/', { anonymousId: 'a', at: at(0) }),
@@ -73,22 +75,35 @@ describe('sql/queries', () => {
     }
   });
 
-  it('funnel_by_stage: entered, advanced, drop-off per stage in both modes', async () => {
-    const ordered = await run<{ stage: string; entered: number; advanced: number; dropped: number; conversion_to_next: number }>(store, 'funnel_by_stage', { pipeline: 'ecommerce' });
-    expect(ordered.map((r) => [r.stage, r.entered, r.advanced, r.dropped])).toEqual([
-      ['awareness', 4, 1, 3],
-      ['interest', 1, 1, 0],
-      ['consideration', 1, 1, 0],
-      ['cart', 1, 1, 0],
-      ['checkout', 1, 1, 0],
-      ['purchase', 1, 0, 1],
+  type FunnelRow = { stage: string; entered: number; skipped: number; advanced: number; dropped: number; conversion_to_next: number | null };
+  const funnelRows = (rows: FunnelRow[]) => rows.map((r) => [r.stage, r.entered, r.skipped, r.advanced, r.dropped, r.conversion_to_next]);
+
+  it('funnel_by_stage: entered, skipped, advanced, drop-off per stage (reached by default, and ordered)', async () => {
+    const reached = await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce' });
+    // [stage, entered, skipped, advanced, dropped = entered − skipped − advanced, advanced / (entered − skipped)]
+    expect(funnelRows(reached)).toEqual([
+      ['awareness', 4, 0, 3, 1, 0.75],
+      ['interest', 3, 2, 1, 0, 1], // b and c passed it
+      ['consideration', 3, 1, 1, 1, 0.5], // c passed it; b ends here
+      ['cart', 2, 1, 1, 0, 1],
+      ['checkout', 2, 0, 1, 1, 0.5], // c abandoned
+      ['purchase', 1, 0, 0, 1, 0],
     ]);
-    expect(ordered[0]!.conversion_to_next).toBe(0.25);
-    const furthest = await run<{ entered: number }>(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'furthest' });
-    expect(furthest.map((r) => r.entered)).toEqual([4, 3, 3, 2, 2, 1]);
+    const ordered = await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'ordered' });
+    expect(funnelRows(ordered)).toEqual([
+      ['awareness', 4, 0, 2, 2, 0.5],
+      ['interest', 2, 1, 1, 0, 1],
+      ['consideration', 2, 0, 1, 1, 0.5],
+      ['cart', 1, 0, 1, 0, 1],
+      ['checkout', 1, 0, 1, 0, 1],
+      ['purchase', 1, 0, 0, 1, 0],
+    ]);
     // Sessions count in the hour they started: z (20:00) alone after 11:00.
     const late = await run<{ entered: number }>(store, 'funnel_by_stage', { pipeline: 'ecommerce', from: '2026-11-02T11:00:00Z' });
     expect(late.map((r) => r.entered)).toEqual([1]);
+    // Each person here has one journey with the same events: the journey level gives the same funnel.
+    expect(funnelRows(await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce', level: 'journey' }))).toEqual(funnelRows(reached));
+    await expect(run(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'furthest' })).resolves.toEqual([]);
   });
 
   it('funnel_ordered_raw: windowFunnel over the raw events, with window and mode', async () => {
@@ -107,10 +122,11 @@ describe('sql/queries', () => {
     await expect(run(store, 'funnel_ordered_raw', { pipeline: 'ecommerce', mode: 'sideways' })).rejects.toThrow(/mode must be/);
   });
 
-  it('time_to_next_stage: exact median and p90 of the sessions that advanced', async () => {
+  it('time_to_next_stage: exact median and p90 of the sessions that advanced, skipped stages never timed', async () => {
     const rows = await run<{ stage: string; advanced: number; median_ms: number; p90_ms: number }>(store, 'time_to_next_stage', { pipeline: 'ecommerce' });
+    // Reached mode: awareness advanced 3, but only a has an interest event to time (b and c skipped it).
     expect(rows.map((r) => [r.stage, r.advanced, r.median_ms, r.p90_ms])).toEqual([
-      ['awareness', 1, 60_000, 60_000],
+      ['awareness', 3, 60_000, 60_000],
       ['interest', 1, 60_000, 60_000],
       ['consideration', 1, 120_000, 120_000],
       ['cart', 1, 120_000, 120_000],
@@ -120,7 +136,9 @@ describe('sql/queries', () => {
 
   it('dropoff_by_dimension: per value of a dimension, and refuses unknown ones', async () => {
     const rows = await run<{ stage_index: number; value: string; entered: number; dropped: number }>(store, 'dropoff_by_dimension', { pipeline: 'ecommerce', by: 'device' });
-    expect(rows[0]).toMatchObject({ stage_index: 1, value: 'unknown', entered: 4, dropped: 3 });
+    expect(rows[0]).toMatchObject({ stage_index: 1, value: 'unknown', entered: 4, skipped: 0, dropped: 1, drop_off_rate: 0.25 });
+    // interest: 3 entered, 2 skipped, 1 advanced: nothing dropped among the one that was there.
+    expect(rows[1]).toMatchObject({ stage_index: 2, entered: 3, skipped: 2, dropped: 0, drop_off_rate: 0 });
     await expect(run(store, 'dropoff_by_dimension', { pipeline: 'ecommerce', by: 'shoe_size' })).rejects.toThrow(/by must be/);
   });
 
@@ -148,20 +166,24 @@ describe('sql/queries', () => {
 
   it('abandonment_rate_5m: rate per bucket against the trailing baseline', async () => {
     const rows = await run(store, 'abandonment_rate_5m', { pipeline: 'ecommerce' });
+    // a entered checkout at 10:06 and ordered; c entered it at 10:12 and did not (z moved the watermark past its deadline).
     expect(rows).toEqual([
-      { bucket: '2026-11-02 10:05:00', started: 1, abandoned: 0, pending: 0, rate: 0, baseline_started: 0, baseline_abandoned: 0, baseline_rate: null },
-      { bucket: '2026-11-02 10:10:00', started: 1, abandoned: 1, pending: 0, rate: 1, baseline_started: 1, baseline_abandoned: 0, baseline_rate: 0 },
+      { bucket: '2026-11-02 10:05:00', started: 1, pending: 0, abandoned: 0, rate: 0, baseline_known: 0, baseline_abandoned: 0, baseline_rate: null },
+      { bucket: '2026-11-02 10:10:00', started: 1, pending: 0, abandoned: 1, rate: 1, baseline_known: 1, baseline_abandoned: 0, baseline_rate: 0 },
     ]);
     // From 10:10 on: the 10:05 bucket is not shown but still feeds the baseline.
-    const later = await run<{ bucket: string; baseline_started: number }>(store, 'abandonment_rate_5m', { pipeline: 'ecommerce', from: '2026-11-02 10:10:00' });
-    expect(later.map((r) => [r.bucket, r.baseline_started])).toEqual([['2026-11-02 10:10:00', 1]]);
+    const later = await run<{ bucket: string; baseline_known: number }>(store, 'abandonment_rate_5m', { pipeline: 'ecommerce', from: '2026-11-02 10:10:00' });
+    expect(later.map((r) => [r.bucket, r.baseline_known])).toEqual([['2026-11-02 10:10:00', 1]]);
+    // Ordered mode: c never got past awareness (cart is not optional), so only a started the rule.
+    const ordered = await run<{ bucket: string; started: number }>(store, 'abandonment_rate_5m', { pipeline: 'ecommerce', mode: 'ordered' });
+    expect(ordered.map((r) => [r.bucket, r.started])).toEqual([['2026-11-02 10:05:00', 1]]);
   });
 
   it('top_exit_touchpoints: where closed, unconverted sessions ended', async () => {
-    const rows = await run<{ exit_touchpoint: string; exits: number; share: number; usual_exit_stage: string }>(store, 'top_exit_touchpoints', { pipeline: 'ecommerce' });
-    expect(rows.map((r) => [r.exit_touchpoint, r.exits, r.share, r.usual_exit_stage])).toEqual([
-      ['Checkout Started', 1, 0.5, 'checkout'],
-      ['Product Viewed', 1, 0.5, 'consideration'],
+    const rows = await run<{ exit_touchpoint: string; exits: number; share: number; usual_exit_stage: string; usual_furthest_stage: string }>(store, 'top_exit_touchpoints', { pipeline: 'ecommerce' });
+    expect(rows.map((r) => [r.exit_touchpoint, r.exits, r.share, r.usual_exit_stage, r.usual_furthest_stage])).toEqual([
+      ['Checkout Started', 1, 0.5, 'checkout', 'checkout'],
+      ['Product Viewed', 1, 0.5, 'consideration', 'consideration'],
     ]);
   });
 
@@ -219,7 +241,8 @@ describe('rollup funnel ≡ windowFunnel over the raw events', () => {
     // Two files: the second run restores open sessions and repairs across the seam.
     const lines = readFileSync(input, 'utf8').split('\n');
     const half = Math.floor(lines.length / 2);
-    const pipeline = compilePipeline({ ...definition, name: 'gen' });
+    // Without optional stages ordered mode is windowFunnel's exactly (docs/semantics.md, "Modes").
+    const pipeline = compilePipeline({ ...definition, name: 'gen', stages: definition.stages.map((stage) => ({ ...stage, optional: false })) });
     await ingestFiles(store, pipeline, [writeTemp('first.ndjson', lines.slice(0, half))]);
     await ingestFiles(store, pipeline, [writeTemp('second.ndjson', lines.slice(half))]);
   });
@@ -231,7 +254,7 @@ describe('rollup funnel ≡ windowFunnel over the raw events', () => {
     { range: 'the second day', from: '2026-11-03T00:00:00Z', to: '2026-11-04T00:00:00Z' },
   ])('agrees exactly over $range', async ({ from, to }) => {
     const range: Record<string, string> = { pipeline: 'gen', ...(from ? { from } : {}), ...(to ? { to } : {}) };
-    const rollup = await run<{ stage_index: number; stage: string; entered: number; advanced: number }>(store, 'funnel_by_stage', range);
+    const rollup = await run<{ stage_index: number; stage: string; entered: number; advanced: number }>(store, 'funnel_by_stage', { ...range, mode: 'ordered' });
     const raw = await run<{ stage_index: number; stage: string; entered: number; advanced: number }>(store, 'funnel_ordered_raw', range);
     const pick = (rows: typeof rollup) => rows.map((r) => [r.stage_index, r.stage, r.entered, r.advanced]);
     expect(rollup.length).toBeGreaterThan(4);
@@ -253,8 +276,8 @@ describe('journeys sql (CLI)', () => {
     const csv = journeys(['sql', 'funnel_by_stage', '--param', 'pipeline=ecommerce', '--param', 'from=2026-11-02T00:00:00Z', '--format', 'csv', '--store', storeSpec]);
     expect(csv.status).toBe(0);
     const [header, first] = csv.stdout.trim().split('\n');
-    expect(header).toBe('stage_index,stage,entered,advanced,dropped,conversion_to_next,drop_off_rate,share_of_top');
-    expect(first).toBe('1,awareness,4,1,3,0.25,0.75,1');
+    expect(header).toBe('stage_index,stage,entered,skipped,advanced,dropped,conversion_to_next,drop_off_rate,share_of_top');
+    expect(first).toBe('1,awareness,4,0,3,1,0.75,0.25,1');
     const json = JSON.parse(journeys(['sql', 'stage_transitions', '--param', 'pipeline=ecommerce', '--param', 'min_journeys=2', '--format', 'json', '--store', storeSpec]).stdout);
     expect(json).toEqual([{ from_stage: '(entry)', to_stage: 'awareness', journeys: 4, share: 1, skipped: 0 }]);
     expect(journeys(['sql', 'identity_journey', '--param', 'pipeline=ecommerce', '--param', 'key=a:b', '--store', storeSpec]).stdout).toMatch(/consideration/);
@@ -264,7 +287,8 @@ describe('journeys sql (CLI)', () => {
     const missing = journeys(['sql', 'funnel_by_stage', '--store', storeSpec]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/needs --param pipeline=…/);
-    expect(missing.stderr).toMatch(/--param mode=<String> \(default ordered\)/);
+    expect(missing.stderr).toMatch(/--param mode=<String> \(default reached\)/);
+    expect(missing.stderr).toMatch(/--param level=<String> \(default session\)/);
     const typo = journeys(['sql', 'funnel_by_stage', '--param', 'pipline=ecommerce', '--store', storeSpec]);
     expect(typo).toMatchObject({ status: 2, stderr: expect.stringContaining('has no parameter "pipline"') });
     expect(journeys(['sql', 'no_such_query', '--store', storeSpec])).toMatchObject({ status: 2, stderr: expect.stringContaining('no query named "no_such_query"') });

@@ -297,7 +297,9 @@ export class KafkaRunner {
     }
     // Partitions share days: each owed day is rebuilt once for all of them.
     const days = [...owed];
-    await refreshRollups(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, days });
+    // Journeys are judged open against the slowest partition's clock.
+    const watermarkMs = watermarks.length > 0 ? Math.min(...watermarks) : -Infinity;
+    await refreshRollups(store, { pipeline, days, watermarkMs });
     for (const [stream, own] of taken) await stream.exclusive(() => stream.processor.rollupsRebuilt(own));
     if (pipeline.definition.alerts.length === 0 || watermarks.length === 0) return;
     const nowMs = Math.min(...watermarks);

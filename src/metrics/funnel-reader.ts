@@ -1,6 +1,6 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
-import type { Dimension } from '../journey/definition-schema.js';
+import type { Dimension, FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import { toFunnelStages, type FunnelReport, type StageCounts } from './funnel-report.js';
 import { rangeParams, type TimeRange } from './time-range.js';
 
@@ -8,25 +8,29 @@ interface Row {
   value: string;
   stage_index: number;
   entered: number | string;
+  skipped: number | string;
   advanced: number | string;
-  time_to_next_ms: Array<number | null>;
+  time_to_next_ms: Array<number | string | null>;
 }
 
 /**
- * The session-level funnel, read from the funnel_hourly rollup. Sessions
- * count in the hour they started: --from/--to select by start hour.
+ * The funnel of one level (sessions or person's journeys) and mode, read from
+ * the funnel_hourly rollup. Journeys count in the hour they started:
+ * --from/--to select by start hour. With `by`, also one funnel per value of
+ * that dimension (of the journey's first event, or first staged event),
+ * largest first.
  */
-export async function sessionFunnel(
+export async function readFunnel(
   store: Store,
-  options: { pipeline: string; stageNames: readonly string[]; mode: 'ordered' | 'furthest'; range: TimeRange; by?: Dimension | undefined },
+  options: { pipeline: string; stageNames: readonly string[]; level: FunnelLevel; mode: FunnelMode; range: TimeRange; by?: Dimension | undefined },
 ): Promise<FunnelReport> {
   const sql = readSql('metrics/funnel_from_rollup.sql');
-  const params = { pipeline: options.pipeline, mode: options.mode, ...rangeParams(options.range) };
+  const params = { pipeline: options.pipeline, level: options.level, mode: options.mode, ...rangeParams(options.range) };
   const overall = await store.query<Row>(sql, { ...params, by: '' });
   const report: FunnelReport = {
     pipeline: options.pipeline,
     mode: options.mode,
-    level: 'session',
+    level: options.level,
     stages: toFunnelStages(options.stageNames, countsOf(overall)),
     groups: [],
   };
@@ -42,15 +46,23 @@ export async function sessionFunnel(
   return report;
 }
 
+/** A merged quantile: null when nothing was timed (ClickHouse gives nan, printed as null or "nan"). */
+function quantileOf(value: number | string | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
 function countsOf(rows: readonly Row[]): Map<number, StageCounts> {
   return new Map(
     rows.map((row) => [
-      row.stage_index,
+      Number(row.stage_index),
       {
         entered: Number(row.entered),
+        skipped: Number(row.skipped),
         advanced: Number(row.advanced),
-        medianMs: row.time_to_next_ms[0] ?? null,
-        p90Ms: row.time_to_next_ms[1] ?? null,
+        medianMs: quantileOf(row.time_to_next_ms[0]),
+        p90Ms: quantileOf(row.time_to_next_ms[1]),
       },
     ]),
   );

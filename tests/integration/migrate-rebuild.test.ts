@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openTestStore } from '../helpers/store.js';
 import { generatedFile } from '../helpers/generated-input.js';
-import { loadDefinition } from '../../src/journey/load-definition.js';
+import { loadDefinition, parseDefinition } from '../../src/journey/load-definition.js';
 import { compilePipeline, type CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
 import { inspectStore, needsRebuild, rebuildStore, type RebuildProgress } from '../../src/pipeline/rebuild-store.js';
@@ -16,6 +16,14 @@ const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 
 function pipelineNamed(name: string): CompiledPipeline {
   const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
   return compilePipeline({ ...definition, name });
+}
+
+/** ecommerce with an exclusion: a shopper who signs in between landing and a product view is left out. */
+function excludingPipeline(name: string): CompiledPipeline {
+  const yaml = readFileSync('pipelines/ecommerce.yaml', 'utf8')
+    .replace(/^name: ecommerce$/m, `name: ${name}`)
+    .replace('    description: Looked at a product (viewed, wish-listed or shared it).\n', (line) => `${line}    exclude:\n      - event: Signed In\n`);
+  return compilePipeline(parseDefinition(yaml, `${name}.yaml`));
 }
 
 /** Sessions FINAL (tombstones left out) without the pipeline's name. */
@@ -64,6 +72,8 @@ describe('journeys migrate rebuilds a store written before the journey model', (
   // Rebuilt through the CLI. A rebuild that writes the very rows an earlier one wrote is dropped
   // as a duplicate insert (sessions keep a deduplication window), so it gets a store of its own.
   const older = pipelineNamed('older');
+  const excludedOld = excludingPipeline('xold');
+  const excludedFresh = excludingPipeline('xfresh');
 
   beforeAll(async () => {
     ({ store, dir } = await openTestStore(database));
@@ -75,6 +85,9 @@ describe('journeys migrate rebuilds a store written before the journey model', (
     await ingestFiles(store, older, [path], quiet);
     await makeOld(store, older.name);
     await ingestFiles(store, fresh, [path], quiet);
+    await ingestFiles(store, excludedOld, [path], quiet);
+    await makeOld(store, excludedOld.name);
+    await ingestFiles(store, excludedFresh, [path], quiet);
   }, 240_000);
   afterAll(async () => {
     await store?.close();
@@ -109,6 +122,16 @@ describe('journeys migrate rebuilds a store written before the journey model', (
     expect(rollups).toEqual(await derived(store, fresh.name));
     const state = (await inspectStore(store)).find((s) => s.pipeline === old.name)!;
     expect(needsRebuild(state)).toBeUndefined();
+  });
+
+  it('keeps exclusions: they are read back from the stored events', async () => {
+    const [row] = await store.query<{ n: number | string }>(
+      "SELECT count() AS n FROM sessions FINAL WHERE pipeline = 'xfresh' AND is_deleted = 0 AND has(funnel_excluded, 1)",
+    );
+    expect(Number(row!.n)).toBeGreaterThan(0);
+    await rebuildStore(store, excludedOld);
+    expect(await sessions(store, excludedOld.name)).toEqual(await sessions(store, excludedFresh.name));
+    expect(await derived(store, excludedOld.name)).toEqual(await derived(store, excludedFresh.name));
   });
 
   it('rebuilds only the rollups when the sessions are current, and a second rebuild changes nothing', async () => {

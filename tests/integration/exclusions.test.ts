@@ -77,6 +77,14 @@ async function sessionsOf(store: Store, pipeline: CompiledPipeline): Promise<Ses
   return rows.map((row) => ({ ...row, event_count: Number(row.event_count), funnel_levels: row.funnel_levels.map(Number), funnel_excluded: row.funnel_excluded.map(Number), converted: Number(row.converted) }));
 }
 
+async function journeysExcluded(store: Store, pipeline: CompiledPipeline): Promise<Array<[string, number[]]>> {
+  const rows = await store.query<{ key: string; funnel_excluded: number[] }>(
+    'SELECT key, funnel_excluded FROM journeys FINAL WHERE pipeline = {p:String} AND is_deleted = 0 ORDER BY key, start',
+    { p: pipeline.name },
+  );
+  return rows.map((row) => [row.key, row.funnel_excluded.map(Number)]);
+}
+
 const EXCLUDED = { funnel_modes: ['reached', 'ordered', 'strict', 'any'], funnel_levels: [4, 4, 4, 4], funnel_excluded: [1, 1, 1, 0], converted: 0 };
 const COUNTED = { funnel_levels: [4, 4, 4, 4], funnel_excluded: [0, 0, 0, 0], converted: 1 };
 
@@ -120,6 +128,13 @@ describe('exclusions end to end', () => {
     }
     const any = await readFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, level: 'session', mode: 'any', range: {} });
     expect(any.stages.map((s) => s.entered)).toEqual([4, 3, 3, 3]);
+    // A person's journey is read from the same stored exclusion.
+    expect(await journeysExcluded(store, pipeline)).toEqual([
+      ['a:a', [1, 1, 1, 0]],
+      ['a:b', [0, 0, 0, 0]],
+      ['a:c', [0, 0, 0, 0]],
+      ['a:z', [0, 0, 0, 0]],
+    ]);
   });
 
   it('repair: a Cart Emptied arriving after its session closed takes the session out', async () => {
@@ -134,6 +149,10 @@ describe('exclusions end to end', () => {
     const sessions = await sessionsOf(store, pipeline);
     expect(sessions.map((s) => s.key)).toEqual(['a:a', 'a:z']);
     expect(sessions[0]).toMatchObject({ ...EXCLUDED, event_count: 5 });
+    expect(await journeysExcluded(store, pipeline)).toEqual([
+      ['a:a', [1, 1, 1, 0]],
+      ['a:z', [0, 0, 0, 0]],
+    ]);
   });
 
   it('out of order within the lateness, and across runs (the open session restored from the store)', async () => {

@@ -12,5 +12,6 @@ export function stageRulesOf(definition: JourneyDefinition, windowMs: number): S
     optional: definition.stages.map((stage) => stage.optional),
     withinMs: definition.stages.map((stage) => stage.within ?? Infinity),
     windowMs,
+    conversionIndex: definition.funnel.conversionStage ? definition.stages.findIndex((s) => s.name === definition.funnel.conversionStage) + 1 : definition.stages.length,
   };
 }

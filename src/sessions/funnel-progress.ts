@@ -23,6 +23,13 @@ export interface StageRules {
   withinMs: readonly number[];
   /** The conversion window from a chain's first stage (Infinity for a session: the session is the window). */
   windowMs: number;
+  /**
+   * 1-based conversion stage. In `reached` mode, events of the stages after
+   * it (retention, advocacy, renewal) count only in a journey that has an
+   * event of it: a review or an NPS answer alone is not a purchase.
+   * Absent: every stage counts.
+   */
+  conversionIndex?: number;
 }
 
 export interface FunnelProgress {
@@ -65,10 +72,14 @@ export function funnelProgress(points: readonly StagedPoint[], rules: StageRules
  * without an event as skipped. Order does not matter, going back does not
  * move progress back. Stage k is entered when the first event of stage k or
  * beyond happened. Time k → k+1 runs from the first event of k to the first
- * event of k+1 at or after it.
+ * event of k+1 at or after it. Stages after the conversion stage count only
+ * in a journey with a conversion event (`conversionIndex`).
  */
 function reachedProgress(points: readonly StagedPoint[], rules: StageRules): FunnelProgress {
-  const n = rules.stageCount;
+  const gate = rules.conversionIndex ?? rules.stageCount;
+  const converted = gate >= rules.stageCount || points.some((p) => p.stageIndex === gate);
+  // Without a conversion event, the stages after the conversion stage are not looked at.
+  const n = converted ? rules.stageCount : gate;
   const firstAt: number[] = new Array(n).fill(Infinity);
   const nextAfterFirst: number[] = new Array(n).fill(Infinity);
   let level = 0;

@@ -85,12 +85,6 @@ export function progressColumns(points: readonly StagedPoint[], ended: boolean, 
     abandonment_outcomes: [],
     abandonment_started: [],
   };
-  let furthest = 0;
-  for (const point of points) {
-    if (point.stageIndex <= furthest) continue;
-    furthest = point.stageIndex;
-    columns.progress_path.push(ctx.stageNames[furthest - 1]!);
-  }
   for (const mode of FUNNEL_MODES) {
     const progress = funnelProgress(points, ctx.rules, mode);
     columns.funnel_modes.push(mode);
@@ -100,6 +94,13 @@ export function progressColumns(points: readonly StagedPoint[], ended: boolean, 
     columns.funnel_reached.push(progress.reachedAtMs);
     columns.funnel_step_ms.push(progress.stepMs);
     if (mode === 'reached') {
+      // The moves of this same progress: a stage it does not count (after the conversion stage, without a conversion) makes none.
+      let furthest = 0;
+      for (const point of points) {
+        if (point.stageIndex <= furthest || point.stageIndex > progress.level) continue;
+        furthest = point.stageIndex;
+        columns.progress_path.push(ctx.stageNames[furthest - 1]!);
+      }
       columns.furthest_stage = progress.level > 0 ? ctx.stageNames[progress.level - 1]! : '';
       columns.converted = !progress.excluded && progress.level >= ctx.conversionStageIndex ? 1 : 0;
     }

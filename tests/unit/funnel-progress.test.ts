@@ -37,6 +37,18 @@ const run = (mode: FunnelMode) => (row: Row) => {
   expect(progress.stepMs).toHaveLength(Math.max(progress.level - 1, 0));
 };
 
+describe('reached: stages after the conversion stage need a conversion', () => {
+  // Four stages, conversion = 2 (purchase): 3 and 4 are retention and advocacy.
+  const gated = { ...rules(4), conversionIndex: 2 };
+  it.each<Row>([
+    { name: 'a review alone is not a purchase', points: [p(0, 1), p(5, 4)], rules: gated, expected: { level: 1, reachedAtMs: [0], skippedMask: 0 } },
+    { name: 'an NPS answer alone reaches nothing', points: [p(0, 4)], rules: gated, expected: { level: 0, reachedAtMs: [] } },
+    { name: 'after a purchase, the review counts', points: [p(0, 1), p(2, 2), p(5, 4)], rules: gated, expected: { level: 4, reachedAtMs: [0, 2, 5, 5], skippedMask: bits(3), stepMs: [2, -1, -1] } },
+    { name: 'the purchase may come after the retention event', points: [p(0, 3), p(2, 2)], rules: gated, expected: { level: 3, reachedAtMs: [0, 0, 0], skippedMask: bits(1), stepMs: [-1, -1] } },
+    { name: 'the last stage as conversion gates nothing', points: [p(0, 4)], rules: { ...rules(4), conversionIndex: 4 }, expected: { level: 4, skippedMask: bits(1, 2, 3) } },
+  ])('$name', run('reached'));
+});
+
 describe('reached (milestones, any order)', () => {
   it.each<Row>([
     { name: 'all stages in order', points: [p(0, 1), p(10, 2), p(20, 3)], rules: rules(3), expected: { level: 3, reachedAtMs: [0, 10, 20], skippedMask: 0, stepMs: [10, 10], excluded: false } },

@@ -12,7 +12,8 @@ import { renderAbandonment } from './abandonment.js';
 import { percent, renderTable } from '../table.js';
 import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../pipeline/ingest-files.js';
-import { sessionFunnel } from '../../metrics/session-funnel.js';
+import { readFunnel } from '../../metrics/funnel-reader.js';
+import { renderModeComparison } from './mode-comparison.js';
 import { abandonmentReport } from '../../metrics/abandonment-report.js';
 import { migrate } from '../../stores/migrate.js';
 import { renderBottleneckSentences, driverDimensions } from './bottlenecks.js';
@@ -96,17 +97,22 @@ export async function run(argv: string[]): Promise<number> {
     console.log(printSummary(summary, (Date.now() - ingestStarted) / 1000).replace(/^/gm, '     '));
 
     console.log('\n3/3  Results\n');
-    const funnel = await sessionFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: 'ordered', range: {} });
+    const view = { pipeline: pipeline.name, stageNames: pipeline.stageNames, level: definition.funnel.level, mode: definition.funnel.mode, range: {} };
+    const funnel = await readFunnel(store, view);
     console.log(renderFunnelReport(funnel));
-    const byDevice = await sessionFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: 'ordered', range: {}, by: 'device' });
+    console.log(`\nThe same sessions in every mode (stage entered; docs/semantics.md, "Modes")\n${await renderModeComparison(store, view)}`);
+    const byDevice = await readFunnel(store, { ...view, by: 'device' });
     const checkout = pipeline.stageNames.indexOf('checkout');
     console.log(
       `\nCheckout → purchase by device (a mobile checkout bottleneck is planted)\n${renderTable(
-        ['device', 'reached checkout', 'purchased', 'conversion'],
-        byDevice.groups.map((g) => [g.value, g.stages[checkout]!.entered, g.stages[checkout]!.advanced, percent(g.stages[checkout]!.conversion_to_next)]),
+        ['device', 'reached checkout', 'with a checkout event', 'purchased', 'conversion'],
+        byDevice.groups.map((g) => {
+          const stage = g.stages[checkout]!;
+          return [g.value, stage.entered, stage.entered - stage.skipped, stage.advanced, percent(stage.conversion_to_next)];
+        }),
       )}`,
     );
-    const abandonment = await abandonmentReport(store, { pipeline: pipeline.name, rules: definition.abandonment, range: {}, minBucketSessions: 5 });
+    const abandonment = await abandonmentReport(store, { pipeline: pipeline.name, rules: definition.abandonment, level: view.level, mode: view.mode, range: {} });
     console.log(`\nAbandonment (a checkout-abandonment spike is planted from ${SPIKE_START} for ${SPIKE_MINUTES} min)\n${renderAbandonment(abandonment)}`);
     const bottlenecks = await analyzeBottlenecks(store, {
       pipeline: pipeline.name,

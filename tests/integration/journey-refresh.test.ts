@@ -11,6 +11,7 @@ const DAY = 24 * H;
 const T = Date.UTC(2026, 10, 2);
 const at = (day: number, hour = 10) => T + day * DAY + hour * H;
 const dayOf = (day: number) => T + day * DAY;
+const ODD = 'Café "Ünïcode" a/b \\ \t 😀 \u2028 \u2029 \u0001 \u007f';
 
 const pipeline = compilePipeline(
   definitionSchema.parse({
@@ -71,7 +72,8 @@ describe('refreshJourneys on the embedded store', () => {
       { key: 'k1', ts: at(8), stage: 1, channel: 'Paid' },
       { key: 'k1', ts: at(8, 11), stage: 2 },
       // Open at the watermark (day 5): its 2-day rule is pending until day 6 10:00.
-      { key: 'k2', ts: at(4), stage: 1 },
+      // A channel with quotes, a slash, a tab and non-ASCII: the stored digest must match the rebuilt one (idempotence below).
+      { key: 'k2', ts: at(4), stage: 1, channel: ODD },
       { key: 'k2', ts: at(4, 12), stage: 0, exclusion: 2 },
       // On a day not refreshed.
       { key: 'k3', ts: at(20), stage: 1 },
@@ -82,7 +84,7 @@ describe('refreshJourneys on the embedded store', () => {
     expect(await live(store)).toEqual([
       { key: 'k1', journey_id: journeyIdOf('k1', at(0)), start_ms: at(0), event_count: 1, is_open: 1, converted: 0, entry_channel: 'Email', outcome_reached: 'abandoned' },
       { key: 'k1', journey_id: journeyIdOf('k1', at(8)), start_ms: at(8), event_count: 2, is_open: 1, converted: 1, entry_channel: 'Paid', outcome_reached: 'completed' },
-      { key: 'k2', journey_id: journeyIdOf('k2', at(4)), start_ms: at(4), event_count: 2, is_open: 1, converted: 0, entry_channel: 'Direct', outcome_reached: 'pending' },
+      { key: 'k2', journey_id: journeyIdOf('k2', at(4)), start_ms: at(4), event_count: 2, is_open: 1, converted: 0, entry_channel: ODD, outcome_reached: 'pending' },
     ]);
 
     // Idempotent: the same refresh again writes nothing and returns no day.

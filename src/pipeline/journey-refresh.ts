@@ -27,7 +27,7 @@ let lastVersion = 0;
  * (as sessions do, events × 4 + …), because a journey is rebuilt from its
  * key's whole history, and that history can shrink (a copy of an event taken
  * back, the events TTL) or be read under another definition, and a journey
- * id can come back: A on day 10; a late A on day 5 swallows it (day 10's id
+ * id can come back (window 7 days): A on day 10; a late A on day 5 swallows it (day 10's id
  * is retired); a late A on day 0 ends its window on day 7, so day 10 starts
  * a journey again, with the same id. A tombstone at TOMBSTONE_VERSION would
  * keep it retired for ever, and a content count need not grow. The rebuild
@@ -62,13 +62,14 @@ export async function refreshJourneys(
   const rules = stageRulesOf(pipeline.definition, windowMs);
   const touched = new Set<number>();
   // The next round is read while this one is built and written: the store's queries run off the event loop.
-  let next = readRound(store, pipeline.name, ranges, undefined);
+  const stageCount = pipeline.stageNames.length;
+  let next = readRound(store, pipeline.name, stageCount, ranges, undefined);
   try {
     for (;;) {
       const round = await next;
       if (!round) break;
       const { keys, version, pointsByKey, stored } = round;
-      next = keys.length < KEYS_PER_QUERY ? Promise.resolve(undefined) : readRound(store, pipeline.name, ranges, keys[keys.length - 1]);
+      next = keys.length < KEYS_PER_QUERY ? Promise.resolve(undefined) : readRound(store, pipeline.name, stageCount, ranges, keys[keys.length - 1]);
       const ctx: JourneyContext = {
         pipeline: pipeline.name,
         stageNames: base.stageNames,
@@ -113,19 +114,25 @@ interface Round {
 }
 
 /** One round's keys (after `after`), with their points and stored journeys; undefined when no key is left. */
-async function readRound(store: Store, pipeline: string, ranges: ReadonlyArray<[number, number]>, after: string | undefined): Promise<Round | undefined> {
+async function readRound(
+  store: Store,
+  pipeline: string,
+  stageCount: number,
+  ranges: ReadonlyArray<[number, number]>,
+  after: string | undefined,
+): Promise<Round | undefined> {
   const keys = await readKeyPage(store, pipeline, ranges, after);
   if (keys.length === 0) return undefined;
   const version = nextVersion();
-  const pointsByKey = await readPoints(store, pipeline, keys);
+  const pointsByKey = await readPoints(store, pipeline, stageCount, keys);
   const stored = await readStoredJourneys(store, pipeline, keys);
   return { keys, version, pointsByKey, stored };
 }
 
-/** Sorted distinct days merged into [from, to) ranges of consecutive days. */
+/** Sorted distinct days (any time of a day stands for the day) merged into [from, to) ranges of consecutive days. */
 function dayRanges(days: Iterable<number>): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  for (const day of [...new Set(days)].sort((a, b) => a - b)) {
+  for (const day of [...new Set([...days].map((ms) => Math.floor(ms / DAY_MS) * DAY_MS))].sort((a, b) => a - b)) {
     const last = ranges[ranges.length - 1];
     if (last && day <= last[1]) last[1] = Math.max(last[1], day + DAY_MS);
     else ranges.push([day, day + DAY_MS]);
@@ -177,7 +184,7 @@ async function readKeyPage(store: Store, pipeline: string, ranges: ReadonlyArray
 }
 
 /** Every staged or exclusion event of the keys, sorted as compareStaged sorts (event id last, so ties are stable). */
-async function readPoints(store: Store, pipeline: string, keys: readonly string[]): Promise<Map<string, JourneyPoint[]>> {
+async function readPoints(store: Store, pipeline: string, stageCount: number, keys: readonly string[]): Promise<Map<string, JourneyPoint[]>> {
   const params: QueryParams = { pipeline };
   const text = await store.queryText(
     `SELECT key, toUnixTimestamp64Milli(ts), stage_index, exclusion_index, channel, touchpoint, device, browser, os, country, segment
@@ -195,12 +202,16 @@ async function readPoints(store: Store, pipeline: string, keys: readonly string[
     const [key, ts, stageIndex, exclusionIndex, channel, touchpoint, device, browser, os, country, segment] = row as [
       string, number, number, number, string, string, string, string, string, string, string,
     ];
+    // Indexes beyond the definition's stages (events classified under an older one) count as none.
+    const stage = stageIndex <= stageCount ? stageIndex : 0;
+    const exclusion = exclusionIndex <= stageCount ? exclusionIndex : 0;
+    if (stage === 0 && exclusion === 0) continue;
     if (key !== current) {
       current = key;
       list = [];
       byKey.set(key, list);
     }
-    list.push({ timestampMs: ts, stageIndex, exclusionIndex, channel, touchpoint, device, browser, os, country, segment });
+    list.push({ timestampMs: ts, stageIndex: stage, exclusionIndex: exclusion, channel, touchpoint, device, browser, os, country, segment });
   }
   return byKey;
 }

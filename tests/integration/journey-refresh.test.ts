@@ -129,4 +129,22 @@ describe('refreshJourneys on the embedded store', () => {
     // k3 was never on a refreshed day.
     expect(await refresh([], at(30))).toEqual([]);
   });
+
+  it('pages through more keys than one round holds', async () => {
+    // 5,000 keys a round: 5,003 keys make a second round of 3, read while the first is written.
+    await store.command(
+      `INSERT INTO events (pipeline, stream, key, ts, event_id, received_at, stage_index, stage, exclusion_index)
+       SELECT 'jr', 'files', concat('p', leftPad(toString(number), 5, '0')), fromUnixTimestamp64Milli({ts:Int64}, 'UTC'), concat('p', toString(number)),
+              fromUnixTimestamp64Milli({ts:Int64}, 'UTC'), 1, 'a', 0
+         FROM numbers(5003)`,
+      { ts: at(40) },
+    );
+    expect(await refreshJourneys(store, { pipeline, days: [dayOf(40) + 5 * H], watermarkMs: at(41) })).toEqual([dayOf(40)]);
+    const counted = await store.query<{ n: string; k: string }>(
+      `SELECT count() AS n, uniqExact(key) AS k FROM journeys FINAL WHERE pipeline = 'jr' AND is_deleted = 0 AND start >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')`,
+      { from: dayOf(40) },
+    );
+    expect(counted.map((r) => [Number(r.n), Number(r.k)])).toEqual([[5003, 5003]]);
+    expect(await refreshJourneys(store, { pipeline, days: [dayOf(40)], watermarkMs: at(41) })).toEqual([]);
+  });
 });

@@ -5,11 +5,26 @@ import { rangeParams, type TimeRange } from './time-range.js';
 
 /**
  * The worst 5-minute bucket is picked among buckets with at least this many
- * journeys whose outcome is known (started − pending): a bucket of two
- * journeys with one abandoned is noise, not a 50 % spike. One number for
- * every report (the CLI, the demo).
+ * journeys whose outcome is known (started − pending), by the lower bound of
+ * its rate (below): a bucket of two journeys with one abandoned is noise,
+ * not a 50 % spike. One number for every report (the CLI, the demo).
  */
-export const WORST_BUCKET_MIN_SESSIONS = 10;
+export const WORST_BUCKET_MIN_SESSIONS = 5;
+
+/**
+ * Lower end of the 95 % Wilson score interval of abandoned / known: ranks
+ * buckets by how surely their rate is high, so 27 of 30 (lower bound 74 %)
+ * outranks 5 of 5 (57 %), which a shop with ~3 checkouts per 5 minutes
+ * sees by chance every few days.
+ */
+export function rateLowerBound(abandoned: number, known: number): number {
+  if (known === 0) return 0;
+  const z = 1.959964;
+  const p = abandoned / known;
+  const centre = p + (z * z) / (2 * known);
+  const spread = z * Math.sqrt((p * (1 - p)) / known + (z * z) / (4 * known * known));
+  return (centre - spread) / (1 + (z * z) / known);
+}
 
 export interface AbandonmentBucket {
   bucket_start: string;
@@ -46,8 +61,9 @@ const rate = (abandoned: number, known: number) => (known === 0 ? null : Math.ro
  * Abandonment per rule from the abandonment_5m rollup, in one level and mode
  * (docs/semantics.md, "Abandonment"): started = every journey that entered
  * `from`; rate = abandoned / (started − pending). The worst bucket is the
- * highest rate among buckets with at least WORST_BUCKET_MIN_SESSIONS known
- * outcomes (the earliest of equals).
+ * one whose rate is most surely high (highest rateLowerBound) among buckets
+ * with at least WORST_BUCKET_MIN_SESSIONS known outcomes (the earliest of
+ * equals).
  */
 export async function abandonmentReport(
   store: Store,
@@ -80,7 +96,8 @@ export async function abandonmentReport(
       const pending = buckets.reduce((sum, b) => sum + b.pending, 0);
       const abandoned = buckets.reduce((sum, b) => sum + b.abandoned, 0);
       const eligible = buckets.filter((b) => b.known >= WORST_BUCKET_MIN_SESSIONS);
-      const worst = eligible.reduce<AbandonmentBucket | null>((best, b) => (best === null || (b.rate ?? 0) > (best.rate ?? 0) ? b : best), null);
+      const surely = (b: AbandonmentBucket) => rateLowerBound(b.abandoned, b.known);
+      const worst = eligible.reduce<AbandonmentBucket | null>((best, b) => (best === null || surely(b) > surely(best) ? b : best), null);
       return {
         rule: rule.name,
         from: rule.from,

@@ -20,8 +20,9 @@ ${MODE_LEVEL_HELP}
 
 started = journeys that entered the rule's from-stage (the funnel's entered of that
 stage, same mode and level), pending included; pending = outcome not known yet;
-rate = abandoned / (started − pending). The worst 5-minute bucket is picked among
-buckets with at least ${WORST_BUCKET_MIN_SESSIONS} known outcomes.
+rate = abandoned / (started − pending). The worst 5-minute bucket is the one whose
+rate is most surely high (lower end of its 95% Wilson interval) among buckets with
+at least ${WORST_BUCKET_MIN_SESSIONS} known outcomes.
 ${STORE_HELP}`;
 
 export function renderAbandonment(rules: readonly AbandonmentRuleReport[]): string {

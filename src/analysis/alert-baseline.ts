@@ -14,26 +14,32 @@ function isExcluded(bucketMs: number, excluded: readonly ExcludedSpan[]): boolea
   return excluded.some((span) => bucketMs >= span.fromMs && bucketMs < span.toMs);
 }
 
-/** Sessions and bad outcomes of [fromMs, toMs) per hour, excluded buckets skipped. */
-function hourlyCounts(series: BucketSeries, fromMs: number, toMs: number, excluded: readonly ExcludedSpan[]): BucketCounts[] {
+/**
+ * Sessions and bad outcomes of [fromMs, toMs) per 5-minute bucket, excluded
+ * buckets skipped. The dispersion is measured across these buckets (not
+ * hours): it is the variation the tested runs see, and a few hours give too
+ * few degrees of freedom (6 hours: a dispersion of 2.7 by chance alone,
+ * which then called a running spike "normal").
+ */
+function bucketCounts(series: BucketSeries, fromMs: number, toMs: number, excluded: readonly ExcludedSpan[]): BucketCounts[] {
   const hours = new Map<number, BucketCounts>();
   for (let b = fromMs; b < toMs; b += ALERT_BUCKET_MS) {
     const counts = series.get(b);
     if (!counts || counts.sessions === 0 || isExcluded(b, excluded)) continue;
-    const hour = Math.floor(b / HOUR_MS);
-    const sum = hours.get(hour);
+    const sum = hours.get(b);
     if (sum) {
       sum.sessions += counts.sessions;
       sum.bad += counts.bad;
-    } else hours.set(hour, { sessions: counts.sessions, bad: counts.bad });
+      if (sum.open && counts.open) sum.open = sum.open.map((n, j) => n + (counts.open![j] ?? 0));
+    } else hours.set(b, { sessions: counts.sessions, bad: counts.bad, ...(counts.open ? { open: [...counts.open] } : {}) });
   }
   return [...hours.values()];
 }
 
 /**
- * Pools hourly counts into a baseline. Its dispersion is the Pearson χ² of
- * the hours around the pooled rate over its degrees of freedom (1 when the
- * hours vary no more than binomial chance, or there are too few to tell):
+ * Pools bucket counts into a baseline. Its dispersion is the Pearson χ² of
+ * the buckets around the pooled rate over its degrees of freedom (1 when the
+ * buckets vary no more than binomial chance, or there are too few to tell):
  * real traffic varies more than a coin, and a z-score that ignored it would
  * fire on every busy hour of a big shop.
  */
@@ -45,7 +51,11 @@ function pool(kind: BaselineKind, hours: readonly BucketCounts[]): Baseline {
   if (rate > 0 && rate < 1) {
     for (const h of hours) chiSquare += (h.bad - h.sessions * rate) ** 2 / (h.sessions * rate * (1 - rate));
   }
-  return { kind, sessions, bad, dispersion: hours.length > 1 ? Math.max(1, chiSquare / (hours.length - 1)) : 1 };
+  const dispersion = hours.length > 1 ? Math.max(1, chiSquare / (hours.length - 1)) : 1;
+  const early = hours.find((h) => h.open)?.open?.length ?? 0;
+  if (early === 0 || sessions === 0) return { kind, sessions, bad, dispersion };
+  const openRates = Array.from({ length: early }, (_, j) => hours.reduce((sum, h) => sum + (h.open?.[j] ?? h.bad), 0) / sessions);
+  return { kind, sessions, bad, dispersion, openRates };
 }
 
 /**
@@ -72,13 +82,13 @@ export function baselineFor(options: {
     let weeksWithData = 0;
     for (let week = 1; week <= policy.seasonalWeeks; week++) {
       const fromMs = hourStart - week * WEEK_MS - SEASONAL_HALF_SPAN_HOURS * HOUR_MS;
-      const weekHours = hourlyCounts(series, fromMs, fromMs + (2 * SEASONAL_HALF_SPAN_HOURS + 1) * HOUR_MS, excluded);
+      const weekHours = bucketCounts(series, fromMs, fromMs + (2 * SEASONAL_HALF_SPAN_HOURS + 1) * HOUR_MS, excluded);
       if (weekHours.length > 0) weeksWithData++;
       hours.push(...weekHours);
     }
     const seasonal = pool('seasonal', hours);
     if (weeksWithData >= Math.min(SEASONAL_MIN_WEEKS, policy.seasonalWeeks) && seasonal.sessions >= policy.baselineMinSessions) return seasonal;
   }
-  const trailing = pool('trailing', hourlyCounts(series, options.windowStartMs - policy.trailingBuckets * ALERT_BUCKET_MS, options.windowStartMs, excluded));
+  const trailing = pool('trailing', bucketCounts(series, options.windowStartMs - policy.trailingBuckets * ALERT_BUCKET_MS, options.windowStartMs, excluded));
   return trailing.sessions >= policy.baselineMinSessions ? trailing : null;
 }

@@ -1,7 +1,14 @@
-/** Sessions of one 5-minute bucket whose outcome is known, and how many of them went badly (abandoned, or did not advance). */
+/** Journeys of one 5-minute bucket, and how many of them went badly (abandoned, or did not advance) once every outcome is known. */
 export interface BucketCounts {
   sessions: number;
   bad: number;
+  /**
+   * Known early (abandonment rules): open[j] = of `sessions`, the ones still
+   * without the `to` stage (no order yet) at bucket start + (j + 1) × 5
+   * minutes, before the rule's window has closed on all of them — censored
+   * outcomes. Absent when the metric has no early reading (a conversion).
+   */
+  open?: readonly number[];
 }
 
 /** A rule's metric per bucket start (ms); buckets without sessions may be absent. */
@@ -18,12 +25,21 @@ export interface Baseline extends BucketCounts {
    * time-of-day effects. Standard errors are widened by its square root.
    */
   dispersion: number;
+  /** Per age j + 1 buckets: the share of the baseline's journeys still open then (see BucketCounts.open). */
+  openRates?: readonly number[];
 }
 
 /** An alert rule reduced to what the evaluator needs, in buckets and bad-outcome rates. */
 export interface AlertPolicy {
   /** Longest run of recent buckets tested (1 = the evaluated bucket alone). */
   windowBuckets: number;
+  /**
+   * Buckets after its end during which a bucket is read early (censored):
+   * 0 = only once every outcome is known. An evaluated bucket is judged when
+   * it ends; the bucket j + 1 older than it by its open[j] until it is final.
+   */
+  earlyBuckets: number;
+  /** A run fires when the one-sided tail probability of its bad count is below that of this z (exact binomial, widened by the dispersion). */
   minZScore: number;
   minSessions: number;
   /** Smallest rise of the bad-outcome rate worth an alert. */
@@ -55,12 +71,16 @@ export interface RunFigures {
   /** First bucket of the run (the onset when it fires). */
   runStartMs: number;
   sessions: number;
+  /** Bad outcomes so far: abandoned, or still open (censored) in buckets read early. */
   bad: number;
   /** bad / sessions. */
   rate: number;
   baseline: Baseline;
-  /** baseline.bad / baseline.sessions. */
+  /** The rate the baseline expects for this run (its open rates at the ages read early, else baseline.bad / baseline.sessions). */
   baselineRate: number;
+  /** One-sided tail probability of `bad` under the baseline. */
+  pValue: number;
+  /** The z of that tail probability (P(Z ≥ z) = pValue). */
   zScore: number;
 }
 

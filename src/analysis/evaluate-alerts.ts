@@ -20,9 +20,10 @@ export interface EvaluateAlertsOptions {
   pipeline: { definition: JourneyDefinition };
   /**
    * Event time up to which the store is complete: the stream watermark after
-   * the sessions and the rollups of the days up to it were written. A bucket
-   * is evaluated once its end + the rule's settle time (an abandonment rule's
-   * window, a stage's inactivity gap) is ≤ nowMs.
+   * the sessions (open ones as provisional rows) up to it were written. A
+   * bucket is evaluated once its end + the rule's settle time is ≤ nowMs: an
+   * abandonment rate as soon as the bucket ended (journeys without the `to`
+   * stage yet count as open, censored), a conversion after the inactivity gap.
    */
   nowMs: number;
   /** Called for every new change after the alerts table recorded it (log, webhook, …). */
@@ -106,7 +107,15 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Ev
     if (fromMs > lastMs) continue;
     const { policy } = compiled;
     const historyMs = Math.max(policy.trailingBuckets * ALERT_BUCKET_MS, policy.seasonalWeeks * WEEK_MS + 2 * HOUR_MS) + policy.windowBuckets * ALERT_BUCKET_MS;
-    const series = await readBucketSeries(store, { pipeline: definition.name, source: compiled.source, fromMs: fromMs - historyMs, toMs: lastMs + ALERT_BUCKET_MS });
+    const slackMs = compiled.source.level === 'journey' ? definition.funnel.journeyWindow : 86_400_000;
+    const series = await readBucketSeries(store, {
+      pipeline: definition.name,
+      source: compiled.source,
+      fromMs: fromMs - historyMs,
+      toMs: lastMs + ALERT_BUCKET_MS,
+      slackMs,
+      earlyBuckets: policy.earlyBuckets,
+    });
     // Nothing before the first bucket with data can fire: start there (fromMs may be 0, "all data").
     let firstDataMs = Infinity;
     for (const bucketMs of series.keys()) firstDataMs = Math.min(firstDataMs, bucketMs);

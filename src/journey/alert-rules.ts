@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { durationMs } from '../core/duration.js';
 
+/** Mirrors FUNNEL_MODES / FUNNEL_LEVELS of definition-schema.ts (which imports this file). */
+const ALERT_MODES = ['reached', 'ordered', 'strict', 'any'] as const;
+const ALERT_LEVELS = ['session', 'journey'] as const;
+
 /** Alert metrics are evaluated on 5-minute buckets, the grain of abandonment_5m. */
 export const ALERT_BUCKET_MS = 300_000;
 
@@ -30,10 +34,12 @@ const DEFAULT_BASELINE = { seasonalWeeks: 4, trailing: 86_400_000, minSessions: 
 const DEFAULT_RESOLVE = { belowZScore: 2, afterBuckets: 2 };
 
 /**
- * One alert rule. Every 5-minute bucket whose outcomes are known is
- * evaluated: the runs of most recent buckets (5 min up to `window`) are
- * compared with the baseline, and the rule fires when one is worse by at
- * least `minZScore` AND has `minSessions` sessions AND differs by at least
+ * One alert rule. Every 5-minute bucket is evaluated as soon as it ends
+ * (abandonment: its journeys still without the `to` stage count as open,
+ * censored, until the rule's window closes; conversion: once its sessions
+ * closed): the runs of most recent buckets (5 min up to `window`) are
+ * compared with the baseline, and the rule fires when one is as improbable
+ * as `minZScore` AND has `minSessions` sessions AND differs by at least
  * `minAbsoluteChange`. It resolves after `resolve.afterBuckets` normal
  * buckets, and does not fire again within `cooldown` of resolving.
  */
@@ -41,11 +47,17 @@ export const alertRuleSchema = z.strictObject({
   name: ruleName,
   description: z.string().optional(),
   metric: alertMetricSchema,
-  window: bucketDuration(ALERT_BUCKET_MS, 7_200_000)
+  level: z.enum(ALERT_LEVELS).optional().describe("Count sessions or people's journeys (default: the pipeline's funnel.level)"),
+  mode: z.enum(ALERT_MODES).optional().describe("Funnel mode whose progress the metric is read off (default: the pipeline's funnel.mode)"),
+  window: bucketDuration(ALERT_BUCKET_MS, 14_400_000)
     .default(3_600_000)
     .describe('Longest run of recent buckets tested against the baseline; shorter runs are tested too, the strongest names the onset'),
-  minZScore: z.number().positive().default(5).describe('How many standard errors worse than the baseline a run must be to fire'),
-  minSessions: z.number().int().positive().default(20).describe('Sessions a run needs before it may fire (or count as back to normal)'),
+  minZScore: z
+    .number()
+    .positive()
+    .default(5)
+    .describe('How improbable a run must be to fire: its exact one-sided binomial tail under the baseline below that of this z (5 = 2.9e-7)'),
+  minSessions: z.number().int().positive().default(8).describe('Sessions a run needs before it may fire (or count as back to normal)'),
   minAbsoluteChange: z
     .number()
     .min(0)
@@ -83,7 +95,7 @@ export type AlertMetric = z.infer<typeof alertMetricSchema>;
  * stage that has a next stage.
  */
 export function checkAlertRules(
-  def: { stages: ReadonlyArray<{ name: string }>; abandonment: ReadonlyArray<{ name: string }>; alerts: readonly AlertRule[] },
+  def: { stages: ReadonlyArray<{ name: string }>; abandonment: ReadonlyArray<{ name: string }>; alerts: readonly AlertRule[]; funnel?: { mode?: string } },
   ctx: z.RefinementCtx,
 ): void {
   const stageNames = def.stages.map((s) => s.name);
@@ -92,6 +104,9 @@ export function checkAlertRules(
   def.alerts.forEach((alert, i) => {
     if (alertNames.indexOf(alert.name) !== i) ctx.addIssue({ code: 'custom', path: ['alerts', i, 'name'], message: `duplicate alert "${alert.name}"` });
     const metric = alert.metric;
+    if ('abandonmentRate' in metric && (alert.mode ?? def.funnel?.mode) === 'any') {
+      ctx.addIssue({ code: 'custom', path: ['alerts', i, 'mode'], message: 'no abandonment rule is counted in any mode: use reached, ordered or strict' });
+    }
     if ('abandonmentRate' in metric && !ruleNames.includes(metric.abandonmentRate)) {
       ctx.addIssue({
         code: 'custom',

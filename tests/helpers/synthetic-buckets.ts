@@ -33,6 +33,12 @@ function binomial(rng: Prng, n: number, p: number): number {
  * drifts over the day by ±`dailySwing` around `rate`, with extra bucket-to-
  * bucket variation (sd `overdispersion`) as traffic mix changes. `spike`
  * replaces the rate inside [fromMs, toMs).
+ *
+ * Early readings (`open`, for the first `earlyBuckets` ages): each checkout
+ * lies uniformly in its bucket and a completing one orders after a Gamma(4,
+ * 63 s) delay — 4 think times, as the generator's checkout: median ~3.9 min,
+ * p90 ~8 min — so open[j] = abandoned + those whose order comes after bucket
+ * start + (j + 1) × 5 min.
  */
 export function syntheticSeries(options: {
   seed: number;
@@ -43,7 +49,9 @@ export function syntheticSeries(options: {
   dailySwing?: number;
   overdispersion?: number;
   spike?: { fromMs: number; toMs: number; rate: number };
+  earlyBuckets?: number;
 }): Map<number, BucketCounts> {
+  const early = options.earlyBuckets ?? 3;
   const rng = new Prng(options.seed);
   const series = new Map<number, BucketCounts>();
   const buckets = Math.round((options.days * 24 * HOUR_MS) / BUCKET_MS);
@@ -55,7 +63,15 @@ export function syntheticSeries(options: {
     let rate = options.rate + (options.dailySwing ?? 0) * Math.sin((2 * Math.PI * hour) / 24) + (options.overdispersion ?? 0) * normal(rng);
     if (options.spike && bucketMs >= options.spike.fromMs && bucketMs < options.spike.toMs) rate = options.spike.rate;
     rate = Math.min(1, Math.max(0, rate));
-    if (sessions > 0) series.set(bucketMs, { sessions, bad: binomial(rng, sessions, rate) });
+    if (sessions === 0) continue;
+    const bad = binomial(rng, sessions, rate);
+    const open = Array.from({ length: early }, () => bad);
+    for (let i = bad; i < sessions; i++) {
+      let orderedMs = rng.float() * BUCKET_MS;
+      for (let step = 0; step < 4; step++) orderedMs += -63_000 * Math.log(1 - rng.float());
+      for (let j = 0; j < early; j++) if (orderedMs >= (j + 1) * BUCKET_MS) open[j]!++;
+    }
+    series.set(bucketMs, { sessions, bad, open });
   }
   return series;
 }

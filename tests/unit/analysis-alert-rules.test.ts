@@ -13,8 +13,9 @@ describe('alert rules in journey definitions', () => {
     const rule = definition.alerts.find((a) => a.name === 'checkout_abandonment_spike')!;
     expect(rule.metric).toEqual({ abandonmentRate: 'checkout_abandonment_15m' });
     const { policy, source } = compileAlertRule(rule, definition);
-    expect(source).toMatchObject({ kind: 'abandonment_rate', abandonmentRule: 'checkout_abandonment_15m', settleMs: 900_000 });
-    expect(policy).toMatchObject({ windowBuckets: 24, minZScore: 5, minSessions: 20, minAbsoluteChange: 0.15, cooldownBuckets: 6 });
+    // judged as soon as a bucket ends (settle 0), its checkouts read early for 3 buckets, the pipeline's level and mode
+    expect(source).toMatchObject({ kind: 'abandonment_rate', abandonmentRule: 'checkout_abandonment_15m', toIndex: 6, settleMs: 0, finalMs: 900_000, level: 'session', mode: 'reached' });
+    expect(policy).toMatchObject({ windowBuckets: 24, earlyBuckets: 3, minZScore: 5, minAbsoluteChange: 0.15, cooldownBuckets: 6 });
   });
 
   it('fills defaults and compiles a conversion rule (settles after the inactivity gap)', () => {
@@ -24,13 +25,25 @@ describe('alert rules in journey definitions', () => {
       metric: { conversion: 'b' },
       window: 3_600_000,
       minZScore: 5,
-      minSessions: 20,
+      minSessions: 8,
       minAbsoluteChange: 0.15,
       cooldown: 1_800_000,
       resolve: { belowZScore: 2, afterBuckets: 2 },
       baseline: { seasonalWeeks: 4, trailing: 86_400_000, minSessions: 100 },
     });
-    expect(compileAlertRule(definition.alerts[0]!, definition).source).toEqual({ kind: 'conversion', stageIndex: 2, label: 'b → c conversion', settleMs: 1_800_000 });
+    expect(compileAlertRule(definition.alerts[0]!, definition).source).toEqual({
+      kind: 'conversion',
+      level: 'session',
+      mode: 'reached',
+      stageIndex: 2,
+      label: 'b → c conversion',
+      settleMs: 1_800_000,
+      finalMs: 1_800_000,
+    });
+    // a rule may count people's journeys in another mode; abandonment rules are not counted in `any` mode
+    const own = parseDefinition(minimal('alerts:\n  - name: x\n    metric: { abandonmentRate: r }\n    level: journey\n    mode: ordered\n'), 't.yaml');
+    expect(compileAlertRule(own.alerts[0]!, own).source).toMatchObject({ level: 'journey', mode: 'ordered', settleMs: 0, finalMs: 900_000 });
+    expect(() => parseDefinition(minimal('alerts:\n  - name: x\n    metric: { abandonmentRate: r }\n    mode: any\n'), 't.yaml')).toThrow(/no abandonment rule is counted in any mode/);
     expect(parseDefinition(minimal(''), 't.yaml').alerts).toEqual([]);
   });
 

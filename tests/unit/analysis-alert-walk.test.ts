@@ -3,6 +3,9 @@ import { baselineFor } from '../../src/analysis/alert-baseline.js';
 import { scanBucket } from '../../src/analysis/alert-scan.js';
 import { walkBuckets } from '../../src/analysis/alert-walk.js';
 import type { AlertPolicy, BucketCounts } from '../../src/analysis/alert-types.js';
+import { countsFromLags } from '../../src/analysis/alert-series.js';
+import { alertTiming } from '../../src/analysis/alert-timing.js';
+import { normalUpperQuantile } from '../../src/analysis/statistics.js';
 
 const T0 = Date.UTC(2026, 10, 5, 12, 0);
 const MIN5 = 300_000;
@@ -11,6 +14,7 @@ const at = (bucket: number) => T0 + bucket * MIN5;
 
 const POLICY: AlertPolicy = {
   windowBuckets: 3,
+  earlyBuckets: 0,
   minZScore: 3,
   minSessions: 20,
   minAbsoluteChange: 0.1,
@@ -58,12 +62,33 @@ describe('alert baseline', () => {
 describe('alert scan', () => {
   const baseline = { kind: 'trailing' as const, sessions: 100, bad: 30, dispersion: 1 };
 
-  it('fires on a run with enough sessions, a z-score and a change above the thresholds (hand-computed)', () => {
-    // bucket 12: 18 of 20 bad. Pooled (18+30)/120 = 0.4; SE = √(0.24 · (1/20 + 1/100)) = 0.12; z = (0.9 − 0.3) / 0.12 = 5
+  it('fires on a run with enough sessions, a tail probability and a change beyond the thresholds (hand-computed)', () => {
+    // bucket 12: 18 of 20 bad against 30 %. P(X ≥ 18 | 20, 0.3) = 190·0.3¹⁸·0.7² + 20·0.3¹⁹·0.7 + 0.3²⁰;
+    // three distinct runs were tested (buckets 12, 11–12, 10–12): Bonferroni × 3
+    const tail = 190 * 0.3 ** 18 * 0.7 ** 2 + 20 * 0.3 ** 19 * 0.7 + 0.3 ** 20;
     const verdict = scanBucket({ series: series({ 12: [20, 18] }), bucketMs: at(12), baseline, policy: POLICY, earliestStartMs: -Infinity });
     expect(verdict.firing).toMatchObject({ runStartMs: at(12), sessions: 20, bad: 18, rate: 0.9, baselineRate: 0.3 });
-    expect(verdict.firing!.zScore).toBeCloseTo(5, 10);
+    expect(verdict.firing!.pValue / (3 * tail)).toBeCloseTo(1, 9);
+    expect(verdict.firing!.zScore).toBeCloseTo(normalUpperQuantile(3 * tail), 6);
+    expect(verdict.firing!.zScore).toBeCloseTo(5.18, 2);
     expect(verdict.recent).toMatchObject({ runStartMs: at(12), normal: false });
+  });
+
+  it('reads buckets early: journeys still open at their age against the baseline open at the same age', () => {
+    // The evaluated bucket 12 has just ended. Baseline: 30 % abandoned; still open 90 % at 5 min, 40 % at 10 min.
+    const early = { ...baseline, openRates: [0.9, 0.4] };
+    const policy = { ...POLICY, earlyBuckets: 2, minSessions: 10 };
+    const s = new Map<number, BucketCounts>([
+      [at(10), { sessions: 10, bad: 9, open: [10, 9] }], // 3 buckets old: final, 9 of 10 abandoned (expected 3)
+      [at(11), { sessions: 10, bad: 9, open: [10, 10] }], // 2 buckets old: 10 of 10 still open (expected 4)
+      [at(12), { sessions: 10, bad: 9, open: [10, 10] }], // 1 bucket old: 10 of 10 still open (expected 9)
+    ]);
+    const verdict = scanBucket({ series: s, bucketMs: at(12), baseline: early, policy, earliestStartMs: -Infinity });
+    // resolving skips the bucket that has just ended (no time to order yet): bucket 11, 10 of 10 open against 40 %
+    expect(verdict.recent).toMatchObject({ runStartMs: at(11), sessions: 10, bad: 10, baselineRate: 0.4 });
+    // 29 of 30 bad (still open) against 3 + 4 + 9 = 16 expected
+    expect(verdict.firing).toMatchObject({ runStartMs: at(10), sessions: 30, bad: 29 });
+    expect(verdict.firing!.baselineRate).toBeCloseTo(16 / 30, 12);
   });
 
   it('a longer run gathers sessions at low volume and names the onset', () => {
@@ -86,6 +111,31 @@ describe('alert scan', () => {
     const verdict = scanBucket({ series: s, bucketMs: at(12), baseline, policy: POLICY, earliestStartMs: -Infinity });
     expect(verdict.firing !== undefined).toBe(firing);
     expect(verdict.recent !== undefined).toBe(recent);
+  });
+});
+
+describe('early counts and timing', () => {
+  it('turns completion lags into still-open counts per age', () => {
+    // bucket 0: 10 started; 2 completed within its first 5 minutes, 3 in the next 5, 1 in the third; 4 never
+    const series = countsFromLags([
+      { bucketMs: 0, lag: 1, sessions: 2 },
+      { bucketMs: 0, lag: 2, sessions: 3 },
+      { bucketMs: 0, lag: 3, sessions: 1 },
+      { bucketMs: 0, lag: 0, sessions: 4 },
+    ], 3);
+    expect(series.get(0)).toEqual({ sessions: 10, bad: 4, open: [8, 5, 4] });
+  });
+
+  it('words onset, detection and delay one way', () => {
+    expect(alertTiming({ onset: '2026-11-06T17:00:00.000Z', knownAt: '2026-11-06T17:25:00.000Z' })).toEqual({
+      onset: '17:00',
+      knownAt: '17:25',
+      delayMinutes: 25,
+      text: 'anomaly began 17:00, known 17:25 UTC, 25 min after onset',
+    });
+    expect(alertTiming({ onset: Date.UTC(2026, 10, 6, 23, 50), knownAt: Date.UTC(2026, 10, 7, 0, 15), state: 'resolved' }).text).toBe(
+      'anomaly began 2026-11-06 23:50, resolved as known 2026-11-07 00:15 UTC, 25 min after onset',
+    );
   });
 });
 

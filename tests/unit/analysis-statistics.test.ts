@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPValue, normalUpperTail, smoothedOddsRatio, twoProportionZTest } from '../../src/analysis/statistics.js';
+import { binomialUpperTail, formatPValue, normalUpperQuantile, normalUpperTail, smoothedOddsRatio, twoProportionZTest } from '../../src/analysis/statistics.js';
 
 describe('statistics (simple-statistics underneath)', () => {
   it.each([
@@ -39,5 +39,25 @@ describe('statistics (simple-statistics underneath)', () => {
     [0.42, 'p = 0.42'],
   ])('formats p = %f as %s', (p, text) => {
     expect(formatPValue(p)).toBe(text);
+  });
+});
+
+describe('exact binomial tail and normal quantile', () => {
+  it.each([
+    // all of 12 abandoned at 44 %: 0.44¹²; 13 of 14 at 61 %: 14·0.61¹³·0.39 + 0.61¹⁴; at least 3 of 10 at 50 %
+    [12, 12, 0.44, 0.44 ** 12],
+    [14, 13, 0.61, 14 * 0.61 ** 13 * 0.39 + 0.61 ** 14],
+    [10, 3, 0.5, 1 - 56 / 1024],
+    [10, 0, 0.5, 1],
+    [10, 11, 0.5, 0],
+  ])('P(X ≥ k | n = %i) at k = %i, rate %f', (n, k, rate, expected) => {
+    expect(binomialUpperTail(n, k, rate)).toBeCloseTo(expected, 12);
+  });
+
+  it('the upper quantile inverts the upper tail, far into it', () => {
+    // (normalUpperTail is 1 − erf: it loses digits beyond z ≈ 6, the quantile does not)
+    for (const z of [-2, 0, 1.96, 3, 5]) expect(normalUpperQuantile(normalUpperTail(z))).toBeCloseTo(z, 3);
+    expect(normalUpperQuantile(2.866515718791939e-7)).toBeCloseTo(5, 6);
+    expect(normalUpperQuantile(6.220960574271785e-16)).toBeCloseTo(8, 5);
   });
 });

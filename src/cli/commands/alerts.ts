@@ -9,6 +9,10 @@ import { listAlerts, type RecordedAlert } from '../../notifiers/alerts-table.js'
 import { createLogNotifier } from '../../notifiers/log-notifier.js';
 import { createWebhookNotifier } from '../../notifiers/webhook-notifier.js';
 import type { AlertNotice, AlertNotifier } from '../../notifiers/notifier.js';
+import { alertTiming } from '../../analysis/alert-timing.js';
+import { compileAlertRule } from '../../analysis/alert-policy.js';
+import { FUNNEL_LEVELS, FUNNEL_MODES } from '../../journey/definition-schema.js';
+import { oneOf } from '../args.js';
 
 /** Help lines of NOTIFY_FLAGS. */
 export const NOTIFY_HELP = `  --webhook <url>        also POST each new change there (Slack-compatible JSON body)
@@ -28,6 +32,9 @@ Usage: journeys alerts check --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
   --rule <name>          only this alert rule
+  --level session|journey, --mode reached|ordered|strict|any
+                         only the rules counted at this level / in this mode (each rule's level
+                         and mode default to the pipeline's funnel.level and funnel.mode)
   --from <ISO> --to <ISO>  buckets in this range (check: default all data; list: by bucket_start)
   --json                 print {"alerts": [...]} as one JSON object
   --limit <n>            list: at most n changes (default 100)
@@ -66,30 +73,37 @@ interface CheckedAlert {
   baseline: number;
   sessions: number;
   evaluated_bucket: string;
+  known_at: string;
+  /** Minutes from bucket_start (the onset) to known_at (when the change was decided). */
+  delay_minutes: number;
   new: boolean;
 }
 
-export function renderAlerts(alerts: ReadonlyArray<Pick<RecordedAlert, 'rule' | 'state' | 'bucket_start' | 'evaluated_bucket' | 'value' | 'baseline' | 'sessions'> & { known_at?: string; new?: boolean }>): string {
+/** Recorded changes: onset, when known and the delay as alertTiming words them. */
+export function renderAlerts(alerts: ReadonlyArray<Pick<RecordedAlert, 'rule' | 'state' | 'bucket_start' | 'known_at' | 'value' | 'baseline' | 'sessions'> & { new?: boolean }>): string {
   if (alerts.length === 0) return 'No alert changes.';
   return renderTable(
-    ['rule', 'state', 'anomaly began', 'decided on bucket', 'value', 'baseline', 'sessions'],
-    alerts.map((a) => [a.rule, `${a.state}${a.new ? ' (new)' : ''}`, a.bucket_start, a.evaluated_bucket, percent(a.value), percent(a.baseline), a.sessions]),
+    ['rule', 'state', 'when', 'value', 'baseline', 'sessions'],
+    alerts.map((a) => [
+      a.rule,
+      `${a.state}${a.new ? ' (new)' : ''}`,
+      `${a.bucket_start.slice(0, 10)}: ${alertTiming({ onset: a.bucket_start, knownAt: a.known_at, state: a.state }).text}`,
+      percent(a.value),
+      percent(a.baseline),
+      a.sessions,
+    ]),
   );
 }
 
-const minutesBetween = (fromIso: string, toIso: string) => Math.round((Date.parse(toIso) - Date.parse(fromIso)) / 60_000);
-
-/** New changes as evaluateAlerts returns them, with when each was known (event time) relative to the onset. */
+/** New changes as evaluateAlerts returns them: onset, when known (event time) and the delay, as alertTiming words them. */
 export function renderNotices(notices: readonly AlertNotice[]): string {
   if (notices.length === 0) return 'No alert changes.';
   return renderTable(
-    ['rule', 'state', 'anomaly began', 'known at', 'after onset', 'value', 'baseline', 'sessions', 'z'],
+    ['rule', 'state', 'when', 'value', 'baseline', 'sessions', 'z'],
     notices.map((n) => [
       n.rule,
       n.state,
-      n.bucketStart,
-      n.knownAt,
-      `${minutesBetween(n.bucketStart, n.knownAt)} min`,
+      `${n.bucketStart.slice(0, 10)}: ${alertTiming({ onset: n.bucketStart, knownAt: n.knownAt, state: n.state }).text}`,
       percent(n.value),
       percent(n.baseline),
       n.sessions,
@@ -112,6 +126,8 @@ export async function run(argv: string[]): Promise<number> {
     to: { type: 'string' },
     json: { type: 'boolean' },
     limit: { type: 'string' },
+    level: { type: 'string' },
+    mode: { type: 'string' },
     ...NOTIFY_FLAGS,
     ...STORE_FLAG,
   });
@@ -124,6 +140,15 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`no alert rule "${values.rule}" in ${definition.name}; rules: ${definition.alerts.map((a) => a.name).join(', ') || '(none)'}`);
   }
   const { fromMs, toMs } = parseTimeRange(values);
+  const level = values.level === undefined ? undefined : oneOf('level', values.level, FUNNEL_LEVELS, definition.funnel.level);
+  const mode = values.mode === undefined ? undefined : oneOf('mode', values.mode, FUNNEL_MODES, definition.funnel.mode);
+  const selected = definition.alerts
+    .filter((rule) => !values.rule || rule.name === values.rule)
+    .filter((rule) => {
+      const { source } = compileAlertRule(rule, definition);
+      return (level === undefined || source.level === level) && (mode === undefined || source.mode === mode);
+    })
+    .map((rule) => rule.name);
 
   if (subcommand === 'list') {
     const limit = values.limit === undefined ? 100 : Number(values.limit);
@@ -145,11 +170,12 @@ export async function run(argv: string[]): Promise<number> {
       notifiers,
       fromMs: fromMs ?? 0,
       toMs,
-      rules: values.rule ? [values.rule] : undefined,
+      rules: selected,
     });
     const fresh = new Set(result.notices.map((n) => `${n.id}:${n.state}`));
     const recorded = await listAlerts(store, { pipeline: definition.name, rule: values.rule, fromMs, toMs, limit: 10_000 });
     const alerts: CheckedAlert[] = recorded
+      .filter((a) => selected.includes(a.rule))
       .map((a) => ({
         rule: a.rule,
         state: a.state,
@@ -158,6 +184,8 @@ export async function run(argv: string[]): Promise<number> {
         baseline: a.baseline,
         sessions: a.sessions,
         evaluated_bucket: a.evaluated_bucket,
+        known_at: a.known_at,
+        delay_minutes: alertTiming({ onset: a.bucket_start, knownAt: a.known_at }).delayMinutes,
         new: fresh.has(`${a.rule}@${a.bucket_start}:${a.state}`),
       }))
       .sort((a, b) => a.bucket_start.localeCompare(b.bucket_start) || a.evaluated_bucket.localeCompare(b.evaluated_bucket));

@@ -61,15 +61,21 @@ export async function refreshJourneys(
   const windowMs = pipeline.definition.funnel.journeyWindow;
   const rules = stageRulesOf(pipeline.definition, windowMs);
   const touched = new Set<number>();
-  // The next round is read while this one is built and written: the store's queries run off the event loop.
   const stageCount = pipeline.stageNames.length;
-  let next = readRound(store, pipeline.name, stageCount, ranges, undefined);
+  // The next round is read while this one is built and written (the store's queries run off the event loop).
+  // Its failure is handled where it is awaited; the no-op handler keeps it from counting as unhandled meanwhile.
+  const readAhead = (after: string | undefined) => {
+    const round = readRound(store, pipeline.name, stageCount, ranges, after);
+    round.catch(() => undefined);
+    return round;
+  };
+  let next = readAhead(undefined);
   try {
     for (;;) {
       const round = await next;
       if (!round) break;
       const { keys, version, pointsByKey, stored } = round;
-      next = keys.length < KEYS_PER_QUERY ? Promise.resolve(undefined) : readRound(store, pipeline.name, stageCount, ranges, keys[keys.length - 1]);
+      next = keys.length < KEYS_PER_QUERY ? Promise.resolve(undefined) : readAhead(keys[keys.length - 1]);
       const ctx: JourneyContext = {
         pipeline: pipeline.name,
         stageNames: base.stageNames,
@@ -100,7 +106,7 @@ export async function refreshJourneys(
       await insertRows(store, rows);
     }
   } finally {
-    // A failed round leaves the read ahead without a reader: its error is the first one's consequence.
+    // After a failure, the read ahead is only waited for (its error, if any, follows from the first).
     await next.catch(() => undefined);
   }
   return [...touched].sort((a, b) => a - b);

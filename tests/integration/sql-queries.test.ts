@@ -206,7 +206,7 @@ describe('sql/queries', () => {
   it('the Grafana dashboard\'s queries run on this schema', async () => {
     const dashboard = JSON.parse(readFileSync('deploy/grafana/dashboards/journeys.json', 'utf8')) as {
       panels: Array<{ title: string; targets: Array<{ rawSql: string }> }>;
-      templating: { list: Array<{ query: string }> };
+      templating: { list: Array<{ type: string; query: string }> };
     };
     const [db] = await store.query<{ db: string }>('SELECT currentDatabase() AS db');
     const expand = (sql: string) =>
@@ -214,10 +214,17 @@ describe('sql/queries', () => {
         .replaceAll('journeys.', `${db!.db}.`)
         .replaceAll('${pipeline}', 'ecommerce')
         .replaceAll('${rule}', 'checkout_abandonment')
+        .replaceAll('${level}', 'session')
+        .replaceAll('${mode}', 'reached')
         .replace(/\$__timeFilter\((\w+)\)/g, "$1 >= toDateTime('2000-01-01 00:00:00', 'UTC') AND $1 <= toDateTime('2100-01-01 00:00:00', 'UTC')")
         .replaceAll('$__fromTime', "toDateTime('2000-01-01 00:00:00', 'UTC')")
         .replaceAll('$__toTime', "toDateTime('2100-01-01 00:00:00', 'UTC')");
-    for (const variable of dashboard.templating.list) expect((await store.query(expand(variable.query))).length).toBeGreaterThan(0);
+    for (const variable of dashboard.templating.list.filter((v) => v.type === 'query')) {
+      expect((await store.query(expand(variable.query))).length).toBeGreaterThan(0);
+    }
+    // Custom variables list their values: level and mode are the funnel's.
+    const custom = Object.fromEntries(dashboard.templating.list.filter((v) => v.type === 'custom').map((v) => [v.query, true]));
+    expect(custom).toEqual({ 'session,journey': true, 'reached,ordered,strict,any': true });
     for (const panel of dashboard.panels) {
       for (const target of panel.targets) {
         expect(await store.query(expand(target.rawSql)), panel.title).not.toHaveLength(0);

@@ -48,7 +48,15 @@ const target = z.object({ refId: z.string(), datasource: z.object({ type: z.stri
 const dashboard = z.object({
   uid: z.string(),
   title: z.literal('Journeys'),
-  templating: z.object({ list: z.array(z.object({ name: z.string(), query: z.string(), datasource: z.object({ uid: z.string() }) }).passthrough()) }),
+  templating: z.object({
+    list: z.array(
+      z.union([
+        z.object({ name: z.string(), type: z.literal('query'), query: z.string(), datasource: z.object({ uid: z.string() }) }).passthrough(),
+        // Level and mode of the funnel panels: a fixed list of values, no query.
+        z.object({ name: z.string(), type: z.literal('custom'), query: z.string() }).passthrough(),
+      ]),
+    ),
+  }),
   panels: z.array(z.object({ id: z.number(), type: z.string(), title: z.string(), datasource: z.object({ uid: z.string() }), targets: z.array(target).min(1) }).passthrough()),
 });
 

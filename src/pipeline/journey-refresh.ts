@@ -62,10 +62,16 @@ export async function refreshJourneys(
   const rules = stageRulesOf(pipeline.definition, windowMs);
   const touched = new Set<number>();
   const stageCount = pipeline.stageNames.length;
+  const due: Due = {
+    watermarkMs: options.watermarkMs,
+    windowMs,
+    rules: base.abandonment.map((rule) => rule.name),
+    withinMs: base.abandonment.map((rule) => rule.withinMs),
+  };
   // The next round is read while this one is built and written (the store's queries run off the event loop).
   // Its failure is handled where it is awaited; the no-op handler keeps it from counting as unhandled meanwhile.
   const readAhead = (after: string | undefined) => {
-    const round = readRound(store, pipeline.name, stageCount, ranges, after);
+    const round = readRound(store, pipeline.name, stageCount, ranges, due, after);
     round.catch(() => undefined);
     return round;
   };
@@ -86,9 +92,11 @@ export async function refreshJourneys(
         version,
       };
       const rows: unknown[][] = [];
-      const write = (record: JourneyRecord, row: unknown[]) => {
+      const write = (record: JourneyRecord, row: unknown[], previous?: StoredJourney) => {
         rows.push(row);
-        touched.add(Math.floor(record.start / DAY_MS) * DAY_MS);
+        // Every day the journey spans: funnel rows count on its start day, abandonment rows on the day it entered a rule's `from`.
+        touchSpan(touched, record.start, record.end);
+        if (previous) touchSpan(touched, previous.startMs, previous.endMs);
       };
       for (const key of keys) {
         const storedOfKey = stored.get(key);
@@ -96,11 +104,11 @@ export async function refreshJourneys(
           const row = journeyRow(journey);
           const previous = storedOfKey?.get(journey.journey_id);
           storedOfKey?.delete(journey.journey_id);
-          if (!previous || previous.digest !== contentDigest(row)) write(journey, row);
+          if (!previous || previous.digest !== contentDigest(row)) write(journey, row, previous);
         }
         for (const [journeyId, previous] of storedOfKey ?? []) {
           const tombstone = journeyTombstone({ pipeline: pipeline.name, key, journeyId, startMs: previous.startMs, version });
-          write(tombstone, journeyRow(tombstone));
+          write(tombstone, journeyRow(tombstone), previous);
         }
       }
       await insertRows(store, rows);
@@ -125,14 +133,19 @@ async function readRound(
   pipeline: string,
   stageCount: number,
   ranges: ReadonlyArray<[number, number]>,
+  due: Due,
   after: string | undefined,
 ): Promise<Round | undefined> {
-  const keys = await readKeyPage(store, pipeline, ranges, after);
+  const keys = await readKeyPage(store, pipeline, ranges, due, after);
   if (keys.length === 0) return undefined;
   const version = nextVersion();
   const pointsByKey = await readPoints(store, pipeline, stageCount, keys);
   const stored = await readStoredJourneys(store, pipeline, keys);
   return { keys, version, pointsByKey, stored };
+}
+
+function touchSpan(days: Set<number>, startMs: number, endMs: number): void {
+  for (let day = Math.floor(startMs / DAY_MS) * DAY_MS; day <= endMs; day += DAY_MS) days.add(day);
 }
 
 /** Sorted distinct days (any time of a day stands for the day) merged into [from, to) ranges of consecutive days. */
@@ -171,9 +184,22 @@ function keysIn(keys: readonly string[], params: QueryParams): string {
   return "key IN (SELECT arrayJoin(splitByChar('\\n', {keys:String})))";
 }
 
-/** The next keys (sorted, after `after`) with staged or exclusion events, or a live journey start, on the days. */
-async function readKeyPage(store: Store, pipeline: string, ranges: ReadonlyArray<[number, number]>, after: string | undefined): Promise<string[]> {
-  const params: QueryParams = { pipeline, limit: KEYS_PER_QUERY };
+/** What makes an open journey due for a rebuild with no new events: its window or a rule's deadline passed. */
+interface Due {
+  watermarkMs: number;
+  windowMs: number;
+  rules: string[];
+  withinMs: number[];
+}
+
+/**
+ * The next keys (sorted, after `after`) with staged or exclusion events, or
+ * a live journey start, on the days; and keys with an open journey that the
+ * watermark has ended (past its window) or whose pending rule passed its
+ * deadline: without new events nothing else would close them.
+ */
+async function readKeyPage(store: Store, pipeline: string, ranges: ReadonlyArray<[number, number]>, due: Due, after: string | undefined): Promise<string[]> {
+  const params: QueryParams = { pipeline, limit: KEYS_PER_QUERY, watermark_ms: due.watermarkMs, window_ms: due.windowMs, rules: due.rules, within_ms: due.withinMs };
   const afterClause = after === undefined ? '' : 'AND key > {after:String}';
   if (after !== undefined) params['after'] = after;
   const rows = await store.query<{ key: string }>(
@@ -183,6 +209,12 @@ async function readKeyPage(store: Store, pipeline: string, ranges: ReadonlyArray
        UNION DISTINCT
        SELECT DISTINCT key FROM journeys
         WHERE pipeline = {pipeline:String} ${afterClause} AND is_deleted = 0 AND (${inRanges('start', ranges, params)})
+       UNION DISTINCT
+       SELECT DISTINCT key FROM journeys FINAL
+        WHERE pipeline = {pipeline:String} ${afterClause} AND is_deleted = 0 AND is_open = 1
+          AND (toUnixTimestamp64Milli(start) + {window_ms:Int64} < {watermark_ms:Int64}
+               OR arrayExists((o, r, t) -> o = 'pending' AND toUnixTimestamp64Milli(t) + {within_ms:Array(Int64)}[indexOf({rules:Array(String)}, r)] < {watermark_ms:Int64},
+                              abandonment_outcomes, abandonment_rules, abandonment_started))
      ) ORDER BY key LIMIT {limit:UInt32}`,
     params,
   );
@@ -224,6 +256,7 @@ async function readPoints(store: Store, pipeline: string, stageCount: number, ke
 
 interface StoredJourney {
   startMs: number;
+  endMs: number;
   /** SHA-1 of the row's JSON without its version (see contentDigest). */
   digest: string;
 }
@@ -255,7 +288,7 @@ async function readStoredJourneys(store: Store, pipeline: string, keys: readonly
   });
   // JSON.stringify's text: 64-bit integers as numbers, '/' not escaped.
   const text = await store.queryText(
-    `SELECT key, journey_id, toUnixTimestamp64Milli(start), lower(hex(SHA1(toJSONString(tuple(${values.join(', ')})))))
+    `SELECT key, journey_id, toUnixTimestamp64Milli(start), toUnixTimestamp64Milli(end), lower(hex(SHA1(toJSONString(tuple(${values.join(', ')})))))
        FROM journeys FINAL
       WHERE pipeline = {pipeline:String} AND ${keysIn(keys, params)} AND is_deleted = 0
       SETTINGS output_format_json_quote_64bit_integers = 0, output_format_json_escape_forward_slashes = 0
@@ -263,10 +296,10 @@ async function readStoredJourneys(store: Store, pipeline: string, keys: readonly
     params,
   );
   const byKey = new Map<string, Map<string, StoredJourney>>();
-  for (const [key, journeyId, startMs, digest] of parseRows(text) as Array<[string, string, number, string]>) {
+  for (const [key, journeyId, startMs, endMs, digest] of parseRows(text) as Array<[string, string, number, number, string]>) {
     let ofKey = byKey.get(key);
     if (!ofKey) byKey.set(key, (ofKey = new Map()));
-    ofKey.set(journeyId, { startMs, digest });
+    ofKey.set(journeyId, { startMs, endMs, digest });
   }
   return byKey;
 }

@@ -110,7 +110,8 @@ describe('refreshJourneys on the embedded store', () => {
 
     // A late A on day −8: its window ends exactly at day −1's A (included), so day 0's A starts a journey again, under its old id.
     await insertEvents(store, [{ key: 'k1', ts: at(-8), stage: 1 }]);
-    expect(await refresh([dayOf(-8)])).toEqual([dayOf(-8), dayOf(-1), dayOf(0)]);
+    // Every day a changed journey spans comes back: abandonment rows count on the day a rule's `from` was entered.
+    expect(await refresh([dayOf(-8)])).toEqual([-8, -7, -6, -5, -4, -3, -2, -1, 0].map(dayOf));
     expect((await live(store)).filter((r) => r.key === 'k1').map((r) => [r.start_ms, r.event_count])).toEqual([
       [at(-8), 2],
       [at(0), 1],
@@ -118,7 +119,11 @@ describe('refreshJourneys on the embedded store', () => {
     ]);
 
     // The watermark passes k2's window: ended, its rule abandoned; only its day comes back.
-    expect(await refresh([dayOf(4)], at(30))).toEqual([dayOf(4)]);
+    // k1's journeys of days 0 and 8 were built open (watermark day 5) and are past their window too: with no new
+    // event of theirs, the refresh of another day closes them, and their days come back.
+    expect((await live(store)).filter((r) => r.is_open === 1).map((r) => r.start_ms)).toEqual([at(0), at(8), at(4)]);
+    expect(await refresh([dayOf(4)], at(30))).toEqual([dayOf(0), dayOf(4), dayOf(8)]);
+    expect((await live(store)).filter((r) => r.is_open === 1)).toEqual([]);
     expect((await live(store)).find((r) => r.key === 'k2')).toMatchObject({ is_open: 0, outcome_reached: 'abandoned' });
     expect(await refresh([dayOf(4)], at(30))).toEqual([]);
 

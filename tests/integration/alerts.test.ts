@@ -12,6 +12,7 @@ import { readPipelineWatermarkMs } from '../../src/analysis/alert-series.js';
 import { createWebhookNotifier } from '../../src/notifiers/webhook-notifier.js';
 import type { AlertNotice } from '../../src/notifiers/notifier.js';
 import type { Store } from '../../src/stores/store.js';
+import { alertTiming } from '../../src/analysis/alert-timing.js';
 
 const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
 const pipeline = compilePipeline(definition);
@@ -22,7 +23,8 @@ const SPIKE_END_MS = SPIKE_START_MS + 60 * 60_000;
 const SECRET = 'test-secret';
 
 // A busy shop (70,000 visitors a day, ~15 checkouts per 5 minutes at 17:00 UTC) from 12:00 to
-// 19:30; from 17:00 to 18:00, 95 % of checkouts are abandoned. `journeys run` evaluates as
+// 19:30; from 17:00 to 18:00, 95 % of checkouts are abandoned. Alerts are read off the sessions
+// (open ones as provisional rows), so only the ingest is needed, not the rollups. `journeys run` evaluates as
 // buckets complete: here the watermark is stepped through the day 5 minutes at a time.
 describe('checkout abandonment spike alert on generated traffic', () => {
   let store: Store;
@@ -62,16 +64,19 @@ describe('checkout abandonment spike alert on generated traffic', () => {
     // the alert names a bucket at most 2 buckets after the onset …
     expect(onsetMs).toBeGreaterThanOrEqual(SPIKE_START_MS);
     expect(onsetMs).toBeLessThanOrEqual(SPIKE_START_MS + 2 * MIN5);
-    // … and fires no later than 2 buckets after that bucket's outcomes are known (bucket end + 15 min)
+    // … and is known within the short rule's window plus two buckets of the onset: checkouts still
+    // without an order are read as they age, so it need not wait for every outcome (bucket end + 15 min)
     const knownMs = onsetMs + MIN5 + WITHIN_MS;
-    expect(fired!.nowMs).toBeLessThanOrEqual(knownMs + 2 * MIN5);
+    expect(fired!.nowMs - SPIKE_START_MS).toBeLessThanOrEqual(WITHIN_MS + 2 * MIN5);
     expect(Date.parse(fired!.notice.knownAt)).toBe(fired!.nowMs);
+    expect(fired!.notice.message).toContain(alertTiming({ onset: fired!.notice.bucketStart, knownAt: fired!.notice.knownAt }).text);
+    expect(fired!.notice.message).toMatch(/anomaly began 17:0[05], known 17:\d\d UTC, \d+ min after onset$/);
     expect(fired!.notice).toMatchObject({ metric: 'abandonment_rate', baselineKind: 'trailing' });
     expect(fired!.notice.value).toBeGreaterThan(0.85);
     expect(fired!.notice.baseline).toBeLessThan(0.6);
-    expect(fired!.notice.sessions).toBeGreaterThanOrEqual(20);
+    expect(fired!.notice.sessions).toBeGreaterThanOrEqual(8);
     console.log(
-      `spike alert: onset ${(onsetMs - SPIKE_START_MS) / MIN5} buckets after the spike began, fired ${(fired!.nowMs - knownMs) / MIN5} buckets after that bucket was known ` +
+      `spike alert: onset ${(onsetMs - SPIKE_START_MS) / MIN5} buckets after the spike began, known ${(fired!.nowMs - knownMs) / MIN5} buckets after that bucket's last outcome ` +
         `(${(fired!.nowMs - SPIKE_START_MS) / 60_000} min after the spike began); resolved on bucket ${resolved!.notice.evaluatedBucket}`,
     );
     expect(resolved!.notice.bucketStart).toBe(fired!.notice.bucketStart);
@@ -118,13 +123,13 @@ describe('checkout abandonment spike alert on generated traffic', () => {
     const [fired, resolved] = delivered;
     expect(JSON.parse(check.stdout)).toEqual({
       alerts: [
-        { rule: 'checkout_abandonment_spike', state: 'fired', bucket_start: fired!.notice.bucketStart, value: fired!.notice.value, baseline: fired!.notice.baseline, sessions: fired!.notice.sessions, evaluated_bucket: fired!.notice.evaluatedBucket, new: false },
-        { rule: 'checkout_abandonment_spike', state: 'resolved', bucket_start: fired!.notice.bucketStart, value: resolved!.notice.value, baseline: resolved!.notice.baseline, sessions: resolved!.notice.sessions, evaluated_bucket: resolved!.notice.evaluatedBucket, new: false },
+        { rule: 'checkout_abandonment_spike', state: 'fired', bucket_start: fired!.notice.bucketStart, value: fired!.notice.value, baseline: fired!.notice.baseline, sessions: fired!.notice.sessions, evaluated_bucket: fired!.notice.evaluatedBucket, known_at: fired!.notice.knownAt, delay_minutes: (Date.parse(fired!.notice.knownAt) - Date.parse(fired!.notice.bucketStart)) / 60_000, new: false },
+        { rule: 'checkout_abandonment_spike', state: 'resolved', bucket_start: fired!.notice.bucketStart, value: resolved!.notice.value, baseline: resolved!.notice.baseline, sessions: resolved!.notice.sessions, evaluated_bucket: resolved!.notice.evaluatedBucket, known_at: resolved!.notice.knownAt, delay_minutes: (Date.parse(resolved!.notice.knownAt) - Date.parse(fired!.notice.bucketStart)) / 60_000, new: false },
       ],
     });
     const list = cli(['list']);
     expect(list.status, list.stderr).toBe(0);
     expect(list.stdout).toMatch(/checkout_abandonment_spike\s+resolved/);
-    expect(list.stdout).toMatch(/checkout_abandonment_spike\s+fired/);
+    expect(list.stdout).toMatch(/checkout_abandonment_spike\s+fired\s+2026-11-05: anomaly began 17:0[05], known 17:\d\d UTC, \d+ min after onset/);
   });
 });

@@ -8,6 +8,8 @@ import { ingestFiles } from '../../src/pipeline/ingest-files.js';
 import { analyzeBottlenecks, type BottleneckReport } from '../../src/analysis/bottleneck-report.js';
 import { writeBottlenecks } from '../../src/analysis/bottleneck-table.js';
 import { driverDimensions } from '../../src/cli/commands/bottlenecks.js';
+import { readFunnel } from '../../src/metrics/funnel-reader.js';
+import { FUNNEL_LEVELS, FUNNEL_MODES } from '../../src/journey/definition-schema.js';
 import type { Store } from '../../src/stores/store.js';
 
 const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
@@ -59,13 +61,35 @@ describe('bottlenecks on a planted segment-specific bottleneck', () => {
   it('reports every transition, with the z-test figures, and nothing else as a significant drop', () => {
     expect(report.bottlenecks).toHaveLength(pipeline.stageNames.length - 1);
     for (const b of report.bottlenecks.slice(1)) {
-      expect(b.lost).toBe(b.entered - b.advanced);
+      expect(b.lost).toBe(b.entered - b.skipped - b.advanced);
+      expect(b.conversion).toBeCloseTo(b.advanced / (b.entered - b.skipped), 12);
       expect(b.p_value).not.toBeNull();
       expect(b.sentence).toContain(`${b.from_stage} → ${b.to_stage} converts`);
     }
-    // Returning shoppers who did advance are missing downstream, but no other step converts significantly worse.
-    expect(report.bottlenecks.filter((b) => b.bottleneck).map((b) => b.from_stage)).toEqual(['interest']);
+    // The planted step loses by far the most against the baseline. (In reached mode awareness → interest
+    // also reads a little worse, −2 points at p ≈ 0.005: the second day's new visitors, not the plant.)
+    const [planted, ...others] = report.bottlenecks;
+    for (const b of others.filter((o) => o.bottleneck)) expect(b.lost_vs_baseline!).toBeLessThan(planted!.lost_vs_baseline! / 2);
   });
+
+  // docs/semantics.md, "one number per stage": entered, skipped and advanced of every transition are the funnel's
+  it.each(FUNNEL_LEVELS.flatMap((level) => FUNNEL_MODES.filter((mode) => mode !== 'any').map((mode) => ({ level, mode }))))(
+    'entered, skipped and advanced are those of journeys funnel ($level, $mode)',
+    async ({ level, mode }) => {
+      const range = { fromMs: BREAK_MS, toMs: END_MS };
+      const [funnel, ours] = await Promise.all([
+        readFunnel(store, { pipeline: 'ecommerce', stageNames: pipeline.stageNames, level, mode, range }),
+        analyzeBottlenecks(store, { pipeline: 'ecommerce', level, mode, stageNames: pipeline.stageNames, dimensions: driverDimensions(definition), ...range, baseline: { kind: 'none' } }),
+      ]);
+      expect(ours).toMatchObject({ level, mode });
+      for (const b of ours.bottlenecks) {
+        const stage = funnel.stages[b.stage_index - 1]!;
+        expect({ entered: b.entered, skipped: b.skipped, advanced: b.advanced }, `${b.from_stage}`).toEqual({ entered: stage.entered, skipped: stage.skipped, advanced: stage.advanced });
+        expect(b.conversion).toBe(stage.conversion_to_next === null ? null : b.conversion);
+        if (stage.conversion_to_next !== null) expect(b.conversion).toBeCloseTo(stage.conversion_to_next, 6);
+      }
+    },
+  );
 
   it('without a baseline ranks by share of all drop-off', async () => {
     const plain = await analyzeBottlenecks(store, { pipeline: 'ecommerce', stageNames: pipeline.stageNames, dimensions: driverDimensions(definition), baseline: { kind: 'none' } });
@@ -73,7 +97,8 @@ describe('bottlenecks on a planted segment-specific bottleneck', () => {
     const shares = plain.bottlenecks.map((b) => b.share_of_dropoff);
     expect(shares).toEqual([...shares].sort((a, b) => b - a));
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-    expect(plain.bottlenecks[0]!.sentence).toMatch(/^awareness → interest converts \d+%; [\d,]+ sessions drop here, \d+% of all drop-off; \w+=.+ accounts for \d+% of the loss$/);
+    // consideration → cart: most sessions that browse products never add one to a cart
+    expect(plain.bottlenecks[0]!.sentence).toMatch(/^consideration → cart converts \d+%; [\d,]+ sessions drop here, \d+% of all drop-off; \w+=.+ accounts for \d+% of the loss$/);
   });
 
   it('persists the analysis, replacing it when the same periods are analysed again', async () => {

@@ -41,7 +41,7 @@ describe('alert metrics from the store, and quiet traffic', () => {
   beforeAll(async () => ({ store, cleanup } = await openTestStore()));
   afterAll(async () => cleanup());
 
-  it('reads both metrics per 5-minute bucket: abandonment from the rollup, conversion from closed sessions', async () => {
+  it('reads both metrics per 5-minute bucket from the sessions: abandonment with when each checkout completed, conversion from closed sessions', async () => {
     const t0 = Date.parse('2026-10-01T10:00:00Z');
     const file = writeTemp('checkouts.ndjson', [
       ...checkoutSession('a', t0 + 2 * 60_000, true),
@@ -57,7 +57,14 @@ describe('alert metrics from the store, and quiet traffic', () => {
       [t0, { sessions: 2, bad: 1 }],
       [t0 + 300_000, { sessions: 1, bad: 0 }],
     ]);
-    expect(await readBucketSeries(store, { ...range, source: rule('checkout_abandonment_spike').source })).toEqual(expected);
+    // a (10:02, bought 10:04) is done within its bucket; b (10:03) is still open at 10:05, 10:10, 10:15
+    // and abandoned; c (10:07, bought 10:09) is done within its bucket
+    expect(await readBucketSeries(store, { ...range, source: rule('checkout_abandonment_spike').source })).toEqual(
+      new Map([
+        [t0, { sessions: 2, bad: 1, open: [1, 1, 1] }],
+        [t0 + 300_000, { sessions: 1, bad: 0, open: [0, 0, 0] }],
+      ]),
+    );
     expect(await readBucketSeries(store, { ...range, source: rule('checkout_conversion_drop').source })).toEqual(expected);
   });
 

@@ -92,7 +92,7 @@ describe('the shipped spike rule on simulated quiet days', () => {
 
   // The demo's volume (~30 checkouts an hour) and a 90 % spike for 2 h: every one fires during
   // the spike, but not within 25 minutes — ~15 checkouts are not enough evidence at zero false
-  // alarms (docs/analysis.md, "Measured": 30–115 min over 20 seeds, median ~55).
+  // alarms (docs/analysis.md, "Measured": 30–115 min over 20 seeds, median 60).
   it('a 2-hour 90 % spike at the demo volume (2.5 checkouts per 5 minutes) fires during the spike, onset near the start', () => {
     const delays: number[] = [];
     for (let seed = 1; seed <= 10; seed++) {
@@ -108,7 +108,7 @@ describe('the shipped spike rule on simulated quiet days', () => {
 
   // 3,000 visitors a day (~0.5 checkouts per 5 minutes, 40 % abandoned): a 2-hour 90 % spike
   // holds ~12 checkouts: only a nearly all-abandoned one is evidence enough at zero false alarms.
-  // Measured: 3 of these 20 fire (100–125 min after onset); nothing fires before the onset.
+  // Measured: 3 of these 20 fire (90–120 min after onset); nothing fires before the onset.
   it('at 3,000 visitors a day a 2-hour 90 % spike fires only when it is nearly all abandoned, and nothing fires before it', () => {
     let fired = 0;
     for (let seed = 1; seed <= 20; seed++) {

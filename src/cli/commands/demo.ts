@@ -121,10 +121,12 @@ export async function run(argv: string[]): Promise<number> {
       fromMs: Date.parse(BREAK_START),
       toMs: Date.parse('2026-11-09T00:00:00Z'),
       baseline: { kind: 'previous' },
+      level: view.level,
+      mode: view.mode,
     });
     console.log(`\nBottlenecks of days 4-7 against days 1-3 (mobile checkout breaks on day 4)\n${renderBottleneckSentences(bottlenecks, { top: 3 })}`);
     const alerts = await evaluateAlerts({ store, pipeline, nowMs: (await readPipelineWatermarkMs(store, pipeline.name)) ?? 0, fromMs: 0 });
-    console.log(`\nAlerts raised by the planted spike (evaluated bucket by bucket as their outcomes became known)\n${renderNotices(alerts.notices)}`);
+    console.log(`\nAlerts raised by the planted spike (each 5-minute bucket judged as it ended; checkouts without an order yet count as open)\n${renderNotices(alerts.notices)}`);
     const [dead] = await store.query<{ n: number | string }>('SELECT count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String}', { p: pipeline.name });
     const reasons = await store.query<{ step: string; n: number | string }>(
       'SELECT step, count() AS n FROM dead_letters FINAL WHERE pipeline = {p:String} GROUP BY step ORDER BY n DESC',

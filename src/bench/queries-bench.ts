@@ -28,7 +28,7 @@ const KEYS_PER_CHUNK = 25_000;
 const DATA_VERSION = 4;
 
 /** Queries that read only the rollups (the < 200 ms target). */
-const ROLLUP_QUERIES = new Set(['funnel_by_stage', 'time_to_next_stage', 'dropoff_by_dimension', 'stage_transitions', 'abandonment_rate_5m']);
+const ROLLUP_QUERIES = new Set(['funnel_by_stage', 'time_to_next_stage', 'dropoff_by_dimension', 'stage_transitions', 'touchpoint_paths', 'abandonment_rate_5m']);
 
 /**
  * Sessions from the stored events with the pipeline's own code: repairKeys is

@@ -57,6 +57,11 @@ export function parseCreateTable(statement: string): TableDefinition | undefined
   };
 }
 
+/** The table a `DROP TABLE IF EXISTS t` statement drops; undefined for any other statement. */
+export function parseDropTable(statement: string): string | undefined {
+  return DROP_TABLE.exec(stripComments(statement))?.[1];
+}
+
 function layoutOf(table: string): TableLayout {
   const layout = CLUSTER_LAYOUT[table];
   if (!layout) throw new Error(`table ${table} has no cluster layout: add it to src/stores/cluster-layout.ts`);
@@ -73,7 +78,11 @@ export interface ClusterContext {
   cluster: string;
   /** The database the Distributed tables point at (a checked identifier). */
   database: string;
-  /** Every table the migrations create, by name (to copy the keys of a staging twin's source). */
+  /**
+   * The tables in force where the statement runs, by name (to copy the keys
+   * of a staging twin's source): the migrations' CREATE and DROP statements
+   * before it, in order (see clusterMigrations in migrate.ts).
+   */
   definitions: ReadonlyMap<string, TableDefinition>;
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { StoreError, type Store } from './store.js';
 import { listSql, readSql, splitStatements } from './sql-files.js';
-import { parseCreateTable, toClusterStatements, type TableDefinition } from './cluster-ddl.js';
+import { parseCreateTable, parseDropTable, toClusterStatements, type TableDefinition } from './cluster-ddl.js';
 import { currentEventsTtl, eventsTtlStatement, type EventsTtl } from './events-ttl.js';
 
 export interface MigrationResult {
@@ -38,16 +38,31 @@ async function tableEngine(store: Store, table: string): Promise<string | undefi
   return rows[0]?.engine;
 }
 
-/** Every CREATE TABLE of the migrations, so a staging twin can copy its source's keys. */
-function tableDefinitions(files: ReadonlyArray<{ statements: string[] }>): Map<string, TableDefinition> {
+/**
+ * The cluster form of every migration file's statements, converted in file
+ * and statement order. A staging twin (`CREATE TABLE t_staging AS t`) copies
+ * the keys of its source as defined at that point: a migration may drop a
+ * table and create it again with other columns and keys (006 does so with
+ * the rollups), and the twin an earlier migration creates must have the keys
+ * of the table that exists when it runs. So the definitions are built as the
+ * statements run: a CREATE TABLE IF NOT EXISTS defines a table not in force
+ * (one in force stays as it is, as on the server), a DROP TABLE removes it.
+ * Statements skipped on a cluster change nothing.
+ */
+export function clusterMigrations(files: ReadonlyArray<{ statements: string[] }>, cluster: string, database: string): string[][] {
   const definitions = new Map<string, TableDefinition>();
-  for (const file of files) {
-    for (const statement of file.statements) {
+  const context = { cluster, database, definitions };
+  return files.map((file) =>
+    file.statements.flatMap((statement) => {
+      const sql = toClusterStatements(statement, context);
+      if (sql.length === 0) return sql;
+      const dropped = parseDropTable(statement);
+      if (dropped !== undefined) definitions.delete(dropped);
       const def = parseCreateTable(statement);
-      if (def) definitions.set(def.name, def);
-    }
-  }
-  return definitions;
+      if (def && !definitions.has(def.name)) definitions.set(def.name, def);
+      return sql;
+    }),
+  );
 }
 
 /**
@@ -78,23 +93,24 @@ export async function migrate(store: Store, options: MigrateOptions = {}): Promi
     const text = readSql(`migrations/${file}`);
     return { version: file.replace(/\.sql$/, ''), text, statements: splitStatements(text) };
   });
-  let convert = (statement: string): string[] => [statement];
+  let converted = files.map((file) => file.statements);
+  let ledger = [LEDGER];
   if (cluster !== undefined) {
     const [row] = await store.query<{ db: string }>('SELECT currentDatabase() AS db');
-    const context = { cluster, database: row!.db, definitions: tableDefinitions(files) };
-    convert = (statement) => toClusterStatements(statement, context);
+    converted = clusterMigrations(files, cluster, row!.db);
+    ledger = clusterMigrations([{ statements: [LEDGER] }], cluster, row!.db)[0]!;
   }
   const results: MigrationResult[] = [];
   let ledgerReady = ledgerExists;
-  for (const file of files) {
-    const sql = file.statements.flatMap(convert);
+  for (const [i, file] of files.entries()) {
+    const sql = converted[i]!;
     if (applied.has(file.version)) {
       results.push({ version: file.version, applied: false, statements: sql.length, sql });
       continue;
     }
     if (!options.dryRun) {
       if (!ledgerReady) {
-        for (const statement of convert(LEDGER)) await store.command(statement);
+        for (const statement of ledger) await store.command(statement);
         ledgerReady = true;
       }
       for (const statement of sql) await store.command(statement);

@@ -3,7 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCreateTable, toClusterStatements, type TableDefinition } from '../../src/stores/cluster-ddl.js';
+import { parseCreateTable, stripComments, toClusterStatements, type TableDefinition } from '../../src/stores/cluster-ddl.js';
+import { clusterMigrations, migrate } from '../../src/stores/migrate.js';
+import type { Store } from '../../src/stores/store.js';
 import { CLUSTER_LAYOUT } from '../../src/stores/cluster-layout.js';
 import { eventsTtlStatement } from '../../src/stores/events-ttl.js';
 import { listSql, readSql, splitStatements } from '../../src/stores/sql-files.js';
@@ -99,10 +101,169 @@ ORDER BY (pipeline, hour)`,
   });
 
   it('every shipped migration converts, and every table it creates has a layout', () => {
-    const files = listSql('migrations').map((file) => splitStatements(readSql(`migrations/${file}`)));
-    const all = new Map(files.flat().map((s) => parseCreateTable(s)).filter((d) => d !== undefined).map((d) => [d.name, d]));
-    for (const statement of files.flat()) expect(() => toClusterStatements(statement, { ...ctx, definitions: all })).not.toThrow();
-    for (const name of all.keys()) expect(CLUSTER_LAYOUT[name], name).toBeDefined();
+    const files = listSql('migrations').map((file) => ({ statements: splitStatements(readSql(`migrations/${file}`)) }));
+    expect(() => clusterMigrations(files, 'prod', 'journeys')).not.toThrow();
+    const created = files.flatMap((f) => f.statements).map((s) => /^CREATE TABLE IF NOT EXISTS (\w+)/m.exec(stripComments(s))?.[1]);
+    for (const name of created.filter((n) => n !== undefined)) expect(CLUSTER_LAYOUT[name], name).toBeDefined();
+  });
+
+  it('a staging twin gets the keys of its source as defined where it runs, not as a later migration redefines it', () => {
+    const v1 = 'CREATE TABLE IF NOT EXISTS funnel_hourly (pipeline String, hour DateTime) ENGINE = MergeTree PARTITION BY toYYYYMMDD(hour) ORDER BY (pipeline, hour)';
+    const v2 = 'CREATE TABLE IF NOT EXISTS funnel_hourly (pipeline String, level String, hour DateTime) ENGINE = MergeTree ORDER BY (pipeline, level, hour)';
+    const twin = 'CREATE TABLE IF NOT EXISTS funnel_hourly_staging AS funnel_hourly';
+    const [first, second] = clusterMigrations(
+      [{ statements: [v1, twin] }, { statements: ['DROP TABLE IF EXISTS funnel_hourly', 'DROP TABLE IF EXISTS funnel_hourly_staging', v2, twin] }],
+      'prod',
+      'journeys',
+    );
+    expect(first![1]).toBe('CREATE TABLE IF NOT EXISTS funnel_hourly_staging ON CLUSTER prod AS funnel_hourly\nENGINE = MergeTree\nPARTITION BY toYYYYMMDD(hour)\nORDER BY (pipeline, hour)');
+    expect(second!.at(-1)).toBe('CREATE TABLE IF NOT EXISTS funnel_hourly_staging ON CLUSTER prod AS funnel_hourly\nENGINE = MergeTree\nORDER BY (pipeline, level, hour)');
+    // CREATE … IF NOT EXISTS of a table in force changes nothing on the server, nor here.
+    expect(clusterMigrations([{ statements: [v1, v2, twin] }], 'prod', 'journeys')[0]!.at(-1)).toContain('ORDER BY (pipeline, hour)');
+    // A twin of a dropped table is refused.
+    expect(() => clusterMigrations([{ statements: [v1, 'DROP TABLE IF EXISTS funnel_hourly', twin] }], 'prod', 'journeys')).toThrow(/cannot convert/);
+  });
+});
+
+/** Column names of a `(name Type, …)` list (comments left out). */
+function columnNames(list: string): string[] {
+  const body = list.replace(/--.*$/gm, '').trim().replace(/^\(/, '').replace(/\)$/, '');
+  const names: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= body.length; i++) {
+    const c = body[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if ((c === ',' && depth === 0) || i === body.length) {
+      const name = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(body.slice(start, i))?.[1];
+      if (name) names.push(name);
+      start = i + 1;
+    }
+  }
+  return names;
+}
+
+/** The column names an expression reads (identifiers not called as functions). */
+function identifiers(expression: string): string[] {
+  return [...expression.matchAll(/\b([A-Za-z_][A-Za-z0-9_]*)\b(?!\s*\()/g)].map((m) => m[1]!);
+}
+
+/**
+ * Replays the cluster DDL as a server would: the columns of every table in
+ * force after each statement. Returns, for each CREATE of a MergeTree, its
+ * keys and the columns it has where it runs.
+ */
+function replayClusterDdl(statements: string[]): Array<{ table: string; statement: string; columns: string[]; keys: string[] }> {
+  const tables = new Map<string, string[]>();
+  const created: Array<{ table: string; statement: string; columns: string[]; keys: string[] }> = [];
+  for (const statement of statements) {
+    const create = /^CREATE TABLE IF NOT EXISTS (\w+) ON CLUSTER \w+\s*(?:AS (\w+)\s*)?([\s\S]*)$/.exec(statement);
+    const drop = /^DROP TABLE IF EXISTS (\w+) ON CLUSTER \w+ SYNC$/.exec(statement);
+    const alter = /^ALTER TABLE (\w+) ON CLUSTER \w+ (ADD|DROP) COLUMN (?:IF (?:NOT )?EXISTS )?(\w+)/.exec(statement);
+    if (create) {
+      const [, table, source, rest] = create as unknown as [string, string, string | undefined, string];
+      if (tables.has(table!)) continue; // IF NOT EXISTS
+      if (source !== undefined) expect(tables.has(source), `${table} AS ${source}: ${source} does not exist there`).toBe(true);
+      const end = source === undefined ? rest.indexOf('\nENGINE') : 0;
+      const columns = source !== undefined ? [...tables.get(source)!] : columnNames(rest.slice(0, end));
+      tables.set(table, columns);
+      const clauses = rest.slice(end);
+      if (/ENGINE = Distributed/.test(clauses)) continue;
+      const keys = [...clauses.matchAll(/^(?:PARTITION BY|ORDER BY|PRIMARY KEY) (.+)$/gm)].flatMap((m) => identifiers(m[1]!));
+      expect(clauses, statement).toMatch(/^ORDER BY /m);
+      created.push({ table, statement, columns, keys });
+    } else if (drop) {
+      tables.delete(drop[1]!);
+    } else if (alter) {
+      const columns = tables.get(alter[1]!);
+      expect(columns, statement).toBeDefined();
+      if (alter[2] === 'ADD' && !columns!.includes(alter[3]!)) columns!.push(alter[3]!);
+      if (alter[2] === 'DROP') tables.set(alter[1]!, columns!.filter((c) => c !== alter[3]));
+    }
+  }
+  return created;
+}
+
+describe('journeys migrate --cluster on a fresh cluster (every shipped migration)', () => {
+  /** A store with nothing in it: a dry run only reads system.tables and the database. */
+  const emptyStore: Store = {
+    description: 'fresh cluster',
+    async query<Row>(sql: string): Promise<Row[]> {
+      if (sql.includes('system.tables')) return [];
+      if (sql.includes('currentDatabase() AS db')) return [{ db: 'journeys' } as Row];
+      throw new Error(`unexpected query: ${sql}`);
+    },
+    async command(sql: string) {
+      throw new Error(`a dry run ran: ${sql}`);
+    },
+    async queryText() {
+      throw new Error('unexpected');
+    },
+    async insertCompactRows() {
+      throw new Error('unexpected');
+    },
+    async close() {},
+  };
+  const migrated = async () => migrate(emptyStore, { dryRun: true, cluster: 'prod' });
+
+  it('lists the full converted migration list without throwing', async () => {
+    const results = await migrated();
+    expect(results.map((r) => r.version)).toEqual(listSql('migrations').map((f) => f.replace(/\.sql$/, '')));
+    expect(results.every((r) => r.applied)).toBe(true);
+    const statements = results.flatMap((r) => r.sql);
+    expect(statements.length).toBeGreaterThan(30);
+    for (const statement of statements) expect(statement).toContain(' ON CLUSTER prod');
+  });
+
+  it('every table, staging twins included, has its ORDER BY and PARTITION BY in columns it has where it is created', async () => {
+    const created = replayClusterDdl((await migrated()).flatMap((r) => r.sql));
+    const twins = created.filter((c) => c.table.endsWith('_staging'));
+    // 002 and 006 each create the rollups' twins; 006 also the touchpoints'.
+    expect(twins.map((t) => t.table).sort()).toEqual(
+      ['abandonment_5m', 'abandonment_5m', 'funnel_hourly', 'funnel_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map((t) => `${t}_staging`),
+    );
+    for (const { statement, columns, keys } of created) {
+      expect(keys.length, statement).toBeGreaterThan(0);
+      for (const key of keys) expect(columns, `${key} in\n${statement}`).toContain(key);
+    }
+  });
+
+  it('a staging twin has the keys of the rollup in force: 002\'s before 006 redefines it, 006\'s after', async () => {
+    const results = await migrated();
+    const twinOf = (version: string, table: string) => results.find((r) => r.version === version)!.sql.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${table}_staging `));
+    const orderBy = (version: string, table: string) =>
+      parseCreateTable(splitStatements(readSql(`migrations/${version}.sql`)).find((s) => new RegExp(`^CREATE TABLE IF NOT EXISTS ${table}\\s*\\(`, 'm').test(stripComments(s)))!)!.orderBy;
+    for (const table of ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly']) {
+      expect(twinOf('002_rollups', table)).toContain(`\nORDER BY ${orderBy('002_rollups', table)}`);
+      expect(twinOf('006_journey_model', table)).toContain(`\nORDER BY ${orderBy('006_journey_model', table)}`);
+      expect(orderBy('006_journey_model', table)).toContain('level');
+      expect(twinOf('002_rollups', table)).not.toContain('level');
+    }
+    expect(twinOf('006_journey_model', 'touchpoint_transitions_hourly')).toBe(`CREATE TABLE IF NOT EXISTS touchpoint_transitions_hourly_staging ON CLUSTER prod AS touchpoint_transitions_hourly
+ENGINE = MergeTree
+PARTITION BY (pipeline, toYYYYMMDD(hour))
+ORDER BY (pipeline, hour, from_touchpoint, to_touchpoint, channel, device)`);
+  });
+
+  it('006 and 007 drop their tables ON CLUSTER, SYNC, and create the journeys sharded and touchpoint steps on every node', async () => {
+    const results = await migrated();
+    const drops = (version: string) => results.find((r) => r.version === version)!.sql.filter((s) => s.startsWith('DROP'));
+    expect(drops('006_journey_model')).toEqual(
+      ['funnel_hourly', 'funnel_hourly_staging', 'abandonment_5m', 'abandonment_5m_staging', 'stage_transitions_hourly', 'stage_transitions_hourly_staging'].map(
+        (t) => `DROP TABLE IF EXISTS ${t} ON CLUSTER prod SYNC`,
+      ),
+    );
+    expect(drops('007_bottlenecks_level_mode')).toEqual(['DROP TABLE IF EXISTS bottlenecks ON CLUSTER prod SYNC']);
+    // A sharded table's local tables go too.
+    expect(toClusterStatements('DROP TABLE IF EXISTS journeys', ctx)).toEqual(['DROP TABLE IF EXISTS journeys ON CLUSTER prod SYNC', 'DROP TABLE IF EXISTS journeys_local ON CLUSTER prod SYNC']);
+    const sql006 = results.find((r) => r.version === '006_journey_model')!.sql;
+    const journeysLocal = sql006.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS journeys_local ON CLUSTER prod\n'));
+    expect(journeysLocal).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/journeys_local', '{replica}', version, is_deleted)\nPARTITION BY toYYYYMM(start)\nORDER BY (pipeline, key, journey_id)");
+    expect(sql006).toContain('CREATE TABLE IF NOT EXISTS journeys ON CLUSTER prod AS journeys_local\nENGINE = Distributed(prod, journeys, journeys_local, cityHash64(pipeline, key))');
+    expect(sql006.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS touchpoint_transitions_hourly ON CLUSTER prod\n'))).toContain(
+      "ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/touchpoint_transitions_hourly', '{replica}')",
+    );
   });
 });
 

@@ -63,6 +63,7 @@ export async function inspectStore(store: Store): Promise<PipelineStoreState[]> 
 }
 
 export type RebuildProgress =
+  /** keysTotal: estimated before the first round (never below keysDone), exact in the stream's last report. */
   | { phase: 'sessions'; stream: string; keysDone: number; keysTotal: number }
   | { phase: 'rollups'; daysDone: number; daysTotal: number };
 
@@ -101,7 +102,12 @@ export interface RebuildResult {
 export async function rebuildStore(
   store: Store,
   pipeline: CompiledPipeline,
-  options: { sessions?: boolean; onProgress?: (progress: RebuildProgress) => void } = {},
+  options: {
+    sessions?: boolean;
+    onProgress?: (progress: RebuildProgress) => void;
+    /** Keys read and sessionized per round (one page of a stream's keys); 5,000 unless given. */
+    keysPerRound?: number;
+  } = {},
 ): Promise<RebuildResult> {
   const result: RebuildResult = { streams: [], keys: 0, sessions: 0, openSessions: 0, tombstones: 0, days: [], rollupDaysRebuilt: 0 };
   const watermarks: number[] = [];
@@ -118,6 +124,7 @@ export async function rebuildStore(
     result.streams.push(stream);
     const written = await rebuildStreamSessions(store, pipeline, stream, watermarkMs, (keysDone, keysTotal) =>
       options.onProgress?.({ phase: 'sessions', stream, keysDone, keysTotal }),
+      options.keysPerRound ?? KEYS_PER_ROUND,
     );
     result.keys += written.keys;
     result.sessions += written.sessions;
@@ -141,20 +148,25 @@ async function rebuildStreamSessions(
   stream: string,
   watermarkMs: number,
   onKeys: (done: number, total: number) => void,
+  keysPerRound: number,
 ): Promise<{ keys: number; sessions: number; openSessions: number; tombstones: number }> {
-  const keys = (
-    await store.query<{ key: string }>(`SELECT DISTINCT key FROM events WHERE pipeline = {pipeline:String} AND stream = {stream:String} ORDER BY key`, {
-      pipeline: pipeline.name,
-      stream,
-    })
-  ).map((row) => row.key);
-  const context = pipeline.recordContext(stream, watermarkMs);
   const where = { pipeline: pipeline.name, stream };
+  // The keys come a page (round) at a time; the total is only for the progress: uniq
+  // estimates it in bounded memory (exact for small streams), the last report is exact.
+  const [count] = await store.query<{ n: number | string }>(
+    'SELECT uniq(key) AS n FROM events WHERE pipeline = {pipeline:String} AND stream = {stream:String}',
+    where,
+  );
+  const context = pipeline.recordContext(stream, watermarkMs);
   const rows = new RowBatcher(store);
-  const counts = { keys: keys.length, sessions: 0, openSessions: 0, tombstones: 0 };
-  onKeys(0, keys.length);
-  for (let i = 0; i < keys.length; i += KEYS_PER_ROUND) {
-    const round = keys.slice(i, i + KEYS_PER_ROUND);
+  const counts = { keys: 0, sessions: 0, openSessions: 0, tombstones: 0 };
+  let total = Number(count?.n ?? 0);
+  onKeys(0, total);
+  let after: string | undefined;
+  for (;;) {
+    const round = await streamKeysAfter(store, where, after, keysPerRound);
+    if (round.length === 0) break;
+    after = round[round.length - 1]!;
     const events = await readStoredEvents(store, {
       pipeline: pipeline.name,
       stream,
@@ -198,10 +210,30 @@ async function rebuildStreamSessions(
     counts.openSessions += snapshots.filter((snapshot) => !snapshot.closed).length;
     counts.tombstones += tombstones.length;
     await rows.shipIfFull();
-    onKeys(Math.min(keys.length, i + KEYS_PER_ROUND), keys.length);
+    counts.keys += round.length;
+    if (round.length < keysPerRound) break;
+    total = Math.max(total, counts.keys + 1);
+    onKeys(counts.keys, total);
   }
+  if (counts.keys > 0 || total > 0) onKeys(counts.keys, counts.keys);
   await rows.flush();
   return counts;
+}
+
+/**
+ * The stream's next `limit` keys in order after `after` (from the first key
+ * when undefined): one page of the keys, so memory is bounded by a page
+ * however many keys a stream has. The events' ORDER BY starts with
+ * (pipeline, key), so a page is read in key order from the primary index.
+ */
+async function streamKeysAfter(store: Store, where: { pipeline: string; stream: string }, after: string | undefined, limit: number): Promise<string[]> {
+  const rows = await store.query<{ key: string }>(
+    `SELECT DISTINCT key FROM events
+      WHERE pipeline = {pipeline:String} AND stream = {stream:String}${after === undefined ? '' : ' AND key > {after:String}'}
+      ORDER BY key LIMIT {limit:UInt32}`,
+    { ...where, ...(after === undefined ? {} : { after }), limit },
+  );
+  return rows.map((row) => row.key);
 }
 
 async function liveSessionIds(store: Store, pipeline: string, stream: string, keys: string[]): Promise<Array<{ sessionId: string; key: string; startMs: number }>> {

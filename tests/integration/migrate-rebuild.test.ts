@@ -147,6 +147,36 @@ describe('journeys migrate rebuilds a store written before the journey model', (
     expect(await derived(store, old.name)).toEqual(await derived(store, fresh.name));
   });
 
+  it('reads a stream\'s keys a page at a time, each page after the last key of the one before, and rebuilds the same', async () => {
+    const all = (await store.query<{ key: string }>("SELECT DISTINCT key FROM events WHERE pipeline = 'old' AND stream = 'files' ORDER BY key")).map((r) => r.key);
+    const pages: string[][] = [];
+    const paged = new Proxy(store, {
+      get(target, name) {
+        const value = Reflect.get(target, name, target) as unknown;
+        if (name !== 'query' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+        return async (sql: string, params?: Record<string, unknown>) => {
+          const rows = (await target.query(sql, params)) as Array<{ key: string }>;
+          if (/SELECT DISTINCT key FROM events[\s\S]*LIMIT/.test(sql)) pages.push(rows.map((r) => r.key));
+          return rows;
+        };
+      },
+    });
+    const progress: RebuildProgress[] = [];
+    const result = await rebuildStore(paged, old, { keysPerRound: 40, onProgress: (p) => progress.push(p) });
+    expect(result.keys).toBe(all.length);
+    expect(pages.length).toBe(Math.floor(all.length / 40) + 1);
+    for (const page of pages) expect(page.length).toBeLessThanOrEqual(40);
+    expect(pages.flat()).toEqual(all); // in order, each key once
+    const keyProgress = progress.filter((p) => p.phase === 'sessions');
+    for (const p of keyProgress) expect(p.keysDone).toBeLessThanOrEqual(p.keysTotal);
+    // A report after every round: 0, 40, 80, …, then the exact total.
+    const fullRounds = Array.from({ length: Math.ceil(all.length / 40) - 1 }, (_, i) => (i + 1) * 40);
+    expect(keyProgress.map((p) => p.keysDone)).toEqual([0, ...fullRounds, all.length]);
+    expect(keyProgress.at(-1)).toMatchObject({ keysDone: all.length, keysTotal: all.length });
+    expect(await sessions(store, old.name)).toEqual(await sessions(store, fresh.name));
+    expect(await derived(store, old.name)).toEqual(await derived(store, fresh.name));
+  });
+
   it('journeys migrate says what to run without --pipeline, and rebuilds with it', async () => {
     await store.close();
     const yaml = join(dir, 'older.yaml');

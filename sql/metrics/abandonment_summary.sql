@@ -1,5 +1,6 @@
 -- Abandonment per rule and 5-minute bucket from the abandonment_5m rollup, for
--- one level (session or journey) and mode. started includes pending.
+-- one level (session or journey) and mode, of the journeys that started in
+-- [from, to) (the funnel's period). started includes pending.
 SELECT
     rule,
     bucket,
@@ -10,8 +11,8 @@ FROM abandonment_5m
 WHERE pipeline = {pipeline:String}
   AND level = {level:String}
   AND mode = {mode:String}
-  AND bucket >= {from:DateTime('UTC')}
-  AND bucket < {to:DateTime('UTC')}
+  AND start_hour >= {from:DateTime('UTC')}
+  AND start_hour < {to:DateTime('UTC')}
   AND ({rule:String} = '' OR rule = {rule:String})
 GROUP BY rule, bucket
 ORDER BY rule, bucket

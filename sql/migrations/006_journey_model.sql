@@ -29,6 +29,10 @@ ALTER TABLE sessions ADD COLUMN IF NOT EXISTS progress_path Array(LowCardinality
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS touchpoint_path Array(String) AFTER progress_path;
 -- Abandonment outcomes per (mode, rule): abandonment_modes runs parallel to abandonment_rules.
 ALTER TABLE sessions ADD COLUMN IF NOT EXISTS abandonment_modes Array(LowCardinality(String)) AFTER converted;
+-- Rows written before this migration keep one outcome per rule and no mode:
+-- emptied, so every reader that ARRAY JOINs the abandonment arrays finds them
+-- of one length; `journeys migrate --pipeline` rebuilds these rows.
+ALTER TABLE sessions UPDATE abandonment_rules = [], abandonment_outcomes = [], abandonment_started = [] WHERE empty(abandonment_modes) AND notEmpty(abandonment_rules) SETTINGS mutations_sync = 2;
 
 -- Journeys. Grain: one row per journey_id = hash(key, first staged event). A
 -- person's journey starts at a staged event and lasts `funnel.journeyWindow`;
@@ -109,29 +113,33 @@ ORDER BY (pipeline, level, mode, hour, stage_index, channel, device, browser, co
 
 CREATE TABLE IF NOT EXISTS funnel_hourly_staging AS funnel_hourly;
 
--- Abandonment. Grain: pipeline × level × mode × rule × 5-minute bucket of the
--- time the `from` stage was entered × dimensions. started = every journey
--- that entered `from` (so it equals the funnel's entered); pending = of those,
--- outcome not known yet; abandoned = known and not completed.
+-- Abandonment. Grain: pipeline × level × mode × rule × start hour of the
+-- journey × 5-minute bucket of the time it entered `from` × dimensions.
+-- started = every journey that entered `from` (so, for the journeys that
+-- started in a period, it equals the funnel's entered); pending = of those,
+-- outcome not known yet; abandoned = known and not completed. Partitioned by
+-- the start day like the funnel, so a journey's rows are rebuilt with its
+-- start day; reports select journeys by start hour, alert series by bucket.
 CREATE TABLE IF NOT EXISTS abandonment_5m
 (
-    pipeline  LowCardinality(String),
-    level     LowCardinality(String),
-    mode      LowCardinality(String),
-    rule      LowCardinality(String),
-    bucket    DateTime('UTC'),
-    channel   LowCardinality(String),
-    device    LowCardinality(String),
-    browser   LowCardinality(String),
-    country   LowCardinality(String),
-    segment   LowCardinality(String),
-    started   UInt64,
-    abandoned UInt64,
-    pending   UInt64
+    pipeline   LowCardinality(String),
+    level      LowCardinality(String),
+    mode       LowCardinality(String),
+    rule       LowCardinality(String),
+    start_hour DateTime('UTC'),
+    bucket     DateTime('UTC'),
+    channel    LowCardinality(String),
+    device     LowCardinality(String),
+    browser    LowCardinality(String),
+    country    LowCardinality(String),
+    segment    LowCardinality(String),
+    started    UInt64,
+    abandoned  UInt64,
+    pending    UInt64
 )
 ENGINE = MergeTree
-PARTITION BY (pipeline, toYYYYMMDD(bucket))
-ORDER BY (pipeline, level, mode, rule, bucket, channel, device, browser, country, segment);
+PARTITION BY (pipeline, toYYYYMMDD(start_hour))
+ORDER BY (pipeline, level, mode, rule, bucket, start_hour, channel, device, browser, country, segment);
 
 CREATE TABLE IF NOT EXISTS abandonment_5m_staging AS abandonment_5m;
 

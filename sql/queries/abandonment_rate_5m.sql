@@ -6,8 +6,8 @@
 -- recent past. Buckets without journeys have no row.
 -- @param pipeline String | pipeline name
 -- @param rule String = checkout_abandonment | abandonment rule name (pipelines/*.yaml: abandonment)
--- @param level String = session | session or journey
--- @param mode String = reached | reached, ordered or strict (no rule is counted in any mode)
+-- @param level String = session | one of session, journey
+-- @param mode String = reached | one of reached, ordered, strict (no rule is counted in any mode)
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | first bucket (UTC)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | buckets before this time (UTC)
 -- @param baseline_hours UInt32 = 24 | length of the trailing baseline

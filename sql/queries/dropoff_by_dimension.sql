@@ -6,9 +6,9 @@
 -- skipped). Rows are ordered so the worst drop-off of each stage among values
 -- with at least min_sessions entering comes first.
 -- @param pipeline String | pipeline name
--- @param by String = channel | channel, device, browser, country or segment
--- @param level String = session | session or journey
--- @param mode String = reached | reached, ordered, strict or any
+-- @param by String = channel | one of channel, device, browser, country, segment
+-- @param level String = session | one of session, journey
+-- @param mode String = reached | one of reached, ordered, strict, any
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
 -- @param min_sessions UInt64 = 1 | leave out values with fewer journeys entering the stage

@@ -4,14 +4,15 @@
 -- event must not outlast), and each session's level is windowFunnel over its events with the
 -- stages as conditions (up to 16 stages). With mode = default and a window at
 -- least as long as a session (24 h unless the pipeline says otherwise), the
--- counts equal funnel_by_stage with mode = ordered exactly (the test suite
--- checks it). Other modes and shorter windows answer other questions, e.g.
+-- counts equal funnel_by_stage with mode = ordered exactly for a pipeline
+-- without optional stages, `within` and `exclude` (the test suite checks it;
+-- the shipped ecommerce pipeline has optional stages). Other modes and shorter windows answer other questions, e.g.
 -- "reached each next stage within 10 minutes of the first": window_ms = 600000.
 -- @param pipeline String | pipeline name
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
 -- @param window_ms UInt64 = 86400000 | windowFunnel window in ms, from the chain's first event
--- @param mode String = default | windowFunnel mode: default, strict_order, strict_deduplication or strict_increase
+-- @param mode String = default | one of default, strict_order, strict_deduplication, strict_increase (windowFunnel's modes)
 -- @param by_source_session UInt8 = 0 | 1 for pipelines with sessions.useSourceSessionId: true (sessions per key and source session)
 WITH
     picked AS

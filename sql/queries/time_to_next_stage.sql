@@ -5,11 +5,11 @@
 -- the journeys. Optionally per value of one breakdown dimension. median_ms is NULL
 -- where journeys advanced but none was timed (the next stage was skipped).
 -- @param pipeline String | pipeline name
--- @param level String = session | session or journey
--- @param mode String = reached | reached, ordered, strict or any
+-- @param level String = session | one of session, journey
+-- @param mode String = reached | one of reached, ordered, strict, any
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
--- @param by String = none | none, or a dimension: channel, device, browser, country, segment
+-- @param by String = none | one of none, channel, device, browser, country, segment
 SELECT value, stage_index, stage, advanced, if(isFinite(q[1]), round(q[1]), NULL) AS median_ms, if(isFinite(q[2]), round(q[2]), NULL) AS p90_ms
 FROM
 (

@@ -5,7 +5,10 @@
 -- at most once and journeys = how many made it (docs/semantics.md, "Progress
 -- moves and touchpoint paths"). skipped = the stages a move passed over (stage
 -- index distance − 1 in {stage_names}), 0 for moves from (entry) or to (exit);
--- a row that reached no stage makes the one move (entry) → (exit).
+-- a row that reached no stage makes the one move (entry) → (exit). Journeys
+-- excluded from the reached funnel make no move (as they count in no stage);
+-- rows without progress columns (written before migration 006, not yet
+-- rebuilt by `journeys migrate`) are left out.
 INSERT INTO {staging:Identifier} (pipeline, level, hour, from_stage, to_stage, channel, device, journeys, skipped)
 SELECT
     pipeline,
@@ -25,12 +28,14 @@ FROM
     WHERE pipeline = {pipeline:String}
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
       AND is_deleted = 0
+      AND notEmpty(funnel_modes) AND funnel_excluded[indexOf(funnel_modes, 'reached')] = 0
     UNION ALL
     SELECT pipeline, 'journey' AS level, start, entry_channel AS channel, device, progress_path
     FROM journeys FINAL
     WHERE pipeline = {pipeline:String}
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
       AND is_deleted = 0
+      AND notEmpty(funnel_modes) AND funnel_excluded[indexOf(funnel_modes, 'reached')] = 0
 )
 ARRAY JOIN arrayZip(arrayPushFront(progress_path, '(entry)'), arrayPushBack(progress_path, '(exit)')) AS step
 GROUP BY pipeline, level, hour, from_stage, to_stage, channel, device

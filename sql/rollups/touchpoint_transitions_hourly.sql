@@ -27,6 +27,8 @@ FROM
     WHERE pipeline = {pipeline:String}
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
       AND is_deleted = 0
+      -- Rows written before migration 006 have no touchpoint path yet: left out until `journeys migrate` rebuilds them.
+      AND notEmpty(funnel_modes)
 )
 -- One row per distinct step of a session, with how often the session took it (paths hold at most 100 touchpoints).
 ARRAY JOIN distinct_steps AS step, arrayMap(s -> countEqual(all_steps, s), distinct_steps) AS times

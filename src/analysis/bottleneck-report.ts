@@ -1,3 +1,4 @@
+import { hourFloor } from '../metrics/time-range.js';
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import { bottleneckDrivers, type Driver } from './bottleneck-drivers.js';
@@ -69,9 +70,10 @@ async function defaultPeriod(store: Store, pipeline: string, level: FunnelView['
  */
 export async function analyzeBottlenecks(store: Store, options: BottleneckOptions): Promise<BottleneckReport> {
   const extent = options.fromMs === undefined || options.toMs === undefined ? await defaultPeriod(store, options.pipeline, options.level ?? 'session') : undefined;
+  // Rounded down to the hour as every report rounds a range (hourFloor): the same journeys as `journeys funnel`.
   const period: Period = {
-    fromMs: options.fromMs ?? extent?.fromMs ?? 0,
-    toMs: options.toMs ?? extent?.toMs ?? 0,
+    fromMs: hourFloor(options.fromMs ?? extent?.fromMs ?? 0),
+    toMs: hourFloor(options.toMs ?? extent?.toMs ?? 0),
   };
   const view: FunnelView = { level: options.level ?? 'session', mode: options.mode ?? 'reached' };
   const current = await readStageBreakdown(store, { pipeline: options.pipeline, ...view, ...period });

@@ -66,12 +66,27 @@ export async function openStore(flags: { store?: string | undefined; database?: 
   if (options.migrate) {
     try {
       await migrate(store, { cluster: options.cluster });
+      await warnIfWrittenBefore006(store);
     } catch (error) {
       await store.close();
       throw error;
     }
   }
   return store;
+}
+
+/**
+ * Sessions written before the journey model (migration 006) have no funnel
+ * progress: every report leaves them out until `journeys migrate --pipeline`
+ * rebuilds them. Says so once per command; stops at the first such row.
+ */
+async function warnIfWrittenBefore006(store: Store): Promise<void> {
+  const stale = await store.query<{ pipeline: string }>('SELECT pipeline FROM sessions WHERE is_deleted = 0 AND empty(funnel_modes) LIMIT 1');
+  if (stale.length === 0) return;
+  process.stderr.write(
+    `journeys: ${store.description} holds sessions written by an earlier version (pipeline ${stale[0]!.pipeline}): reports leave them out until ` +
+      `\`journeys migrate --pipeline ${stale[0]!.pipeline}\` rebuilds them from the stored events\n`,
+  );
 }
 
 /** Runs `work` with an open store and always closes it (releasing the chDB directory and its lock). */

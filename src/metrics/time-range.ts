@@ -8,9 +8,20 @@ export interface TimeRange {
   toMs?: number | undefined;
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * Journeys count in the hour they started (the rollups' grain), so every
+ * report rounds --from and --to down to the hour, the same way: a range
+ * means the same journeys in the funnel, abandonment and bottlenecks.
+ */
+export function hourFloor(ms: number): number {
+  return Math.floor(ms / HOUR_MS) * HOUR_MS;
+}
+
 export function rangeParams(range: TimeRange): { from: string; to: string } {
   return {
-    from: toClickHouseDateTime(range.fromMs ?? ALL_TIME.fromMs).slice(0, 19),
-    to: toClickHouseDateTime(range.toMs ?? ALL_TIME.toMs).slice(0, 19),
+    from: toClickHouseDateTime(hourFloor(range.fromMs ?? ALL_TIME.fromMs)).slice(0, 19),
+    to: toClickHouseDateTime(hourFloor(range.toMs ?? ALL_TIME.toMs)).slice(0, 19),
   };
 }

@@ -21,10 +21,16 @@ function yyyymmdd(dayMs: number): number {
   return date.getUTCFullYear() * 10_000 + (date.getUTCMonth() + 1) * 100 + date.getUTCDate();
 }
 
+/** The newest watermark of the pipeline's streams (stream_state), -Infinity before any. */
+async function storedPipelineWatermarkMs(store: Store, pipeline: string): Promise<number> {
+  const [row] = await store.query<{ watermark_ms: number | string | null; streams: number | string }>(readSql('analysis/pipeline_watermark.sql'), { pipeline });
+  return row && Number(row.streams) > 0 && row.watermark_ms !== null ? Number(row.watermark_ms) : -Infinity;
+}
+
 /** The time column each rollup is partitioned by (per pipeline and UTC day). */
 const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
   funnel_hourly: 'hour',
-  abandonment_5m: 'bucket',
+  abandonment_5m: 'start_hour',
   stage_transitions_hourly: 'hour',
   touchpoint_transitions_hourly: 'hour',
 };
@@ -67,10 +73,14 @@ export async function refreshRollups(
   const { pipeline } = options;
   if (!PIPELINE_NAME.test(pipeline.name)) throw new Error(`invalid pipeline name ${pipeline.name}`);
   const days = [...options.days];
-  if (days.length === 0) return 0;
-  const journeyDays = await refreshJourneys(store, { pipeline, days, watermarkMs: options.watermarkMs });
+  // Journeys are judged against one clock, the pipeline's (its newest stream's watermark, which only grows):
+  // a slow partition or a backfill of old events must not turn a closed journey back to open.
+  const watermarkMs = Math.max(options.watermarkMs, await storedPipelineWatermarkMs(store, pipeline.name));
+  // Open journeys past their window close even on a refresh with no owed day.
+  const journeyDays = await refreshJourneys(store, { pipeline, days, watermarkMs });
   const runs = consecutiveRuns([...days, ...journeyDays]);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
+  if (total === 0) return 0;
   const sql = Object.fromEntries(ROLLUPS.map((table) => [table, readSql(`rollups/${table}.sql`)]));
   // Code-made names (letters, digits, _): ALTER … FROM takes no identifier parameter.
   const rebuild = randomBytes(6).toString('hex');
@@ -90,9 +100,6 @@ export async function refreshRollups(
           stage_names: pipeline.stageNames,
           day_start: toClickHouseDateTime(first),
           day_end: toClickHouseDateTime(last + DAY_MS),
-          // How far before a day a row that reaches into it may start.
-          session_lookback_ms: pipeline.split.maxDurationMs,
-          journey_lookback_ms: pipeline.definition.funnel.journeyWindow,
         });
         const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
         const stagedDays = new Set(staged.map((row) => Number(row.day)));

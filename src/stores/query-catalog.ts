@@ -10,6 +10,8 @@ export interface QueryParam {
   /** Text value used when the caller gives none; required when undefined. */
   defaultValue: string | undefined;
   description: string;
+  /** The values it takes, when its description begins `one of a, b, c`; any value otherwise. */
+  allowed: string[] | undefined;
 }
 
 /** A query of sql/queries/ with what its header declares. */
@@ -22,6 +24,8 @@ export interface NamedQuery {
 }
 
 const PARAM_LINE = /^--\s*@param\s+([a-z_][a-z0-9_]*)\s+([^=|]+?)\s*(?:=\s*([^|]*?)\s*)?\|\s*(.*)$/;
+/** `one of session, journey (…)`: the values a parameter takes, so a misspelt one is an error rather than an empty answer. */
+const ONE_OF = /^one of ([a-z0-9_]+(?:, [a-z0-9_]+)*)/;
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*):([^}]+)\}/g;
 const QUERY_NAME = /^[a-z0-9_]+$/;
 
@@ -33,7 +37,15 @@ export function parseNamedQuery(name: string, text: string): NamedQuery {
     if (!line.startsWith('--')) break;
     const match = PARAM_LINE.exec(line.trim());
     if (match) {
-      params.push({ name: match[1]!, type: match[2]!.trim(), defaultValue: match[3] === undefined ? undefined : match[3], description: match[4]!.trim() });
+      const description = match[4]!.trim();
+      const oneOf = ONE_OF.exec(description);
+      params.push({
+        name: match[1]!,
+        type: match[2]!.trim(),
+        defaultValue: match[3] === undefined ? undefined : match[3],
+        description,
+        allowed: oneOf ? oneOf[1]!.split(',').map((value) => value.trim()) : undefined,
+      });
     } else if (!title) {
       title = line.replace(/^--\s*/, '').trim();
     }
@@ -82,7 +94,9 @@ export function bindParams(query: NamedQuery, given: Readonly<Record<string, str
   for (const param of query.params) {
     const value = given[param.name] ?? param.defaultValue;
     if (value === undefined) missing.push(param.name);
-    else bound[param.name] = param.type.startsWith('DateTime') ? normalizeTime(value) : value;
+    else if (param.allowed && !param.allowed.includes(value)) {
+      throw new QueryParamError(`query ${query.name}: ${param.name} must be one of ${param.allowed.join(', ')} (got "${value}")`);
+    } else bound[param.name] = param.type.startsWith('DateTime') ? normalizeTime(value) : value;
   }
   if (missing.length > 0) throw new QueryParamError(`query ${query.name} needs ${missing.map((m) => `--param ${m}=…`).join(', ')}; it takes:\n${usage()}`);
   return bound;

@@ -25,7 +25,7 @@ const lines = [
 describe('journeys CLI', () => {
   it('prints help and rejects unknown commands and flags with exit 2', () => {
     expect(journeys(['--help'])).toMatchObject({ status: 0, stdout: expect.stringContaining('journeys demo') });
-    expect(journeys(['funnel', '--help']).stdout).toContain('--mode ordered|furthest');
+    expect(journeys(['funnel', '--help']).stdout).toContain('--mode reached|ordered|strict|any');
     expect(journeys(['frobnicate'])).toMatchObject({ status: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
     expect(journeys(['funnel', '--pipeline', 'ecommerce', '--colour'])).toMatchObject({ status: 2, stderr: expect.stringContaining('journeys funnel --help') });
     expect(journeys(['funnel'])).toMatchObject({ status: 2, stderr: expect.stringContaining('needs --pipeline') });
@@ -40,9 +40,9 @@ describe('journeys CLI', () => {
     expect(JSON.parse(first.stdout)).toEqual({ read: 6, valid: 5, duplicates: 0, dead_lettered: 1, sessions: 2 });
     const funnel = journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json']);
     const report = JSON.parse(funnel.stdout);
-    expect(report).toMatchObject({ pipeline: 'ecommerce', mode: 'ordered', level: 'session', groups: [] });
+    expect(report).toMatchObject({ pipeline: 'ecommerce', mode: 'reached', level: 'session', groups: [] });
     expect(report.stages.slice(0, 4).map((s: { entered: number }) => s.entered)).toEqual([2, 1, 1, 1]);
-    expect(Object.keys(report.stages[0])).toEqual(['stage', 'entered', 'advanced', 'dropped', 'conversion_to_next', 'median_time_to_next_ms', 'p90_time_to_next_ms']);
+    expect(Object.keys(report.stages[0])).toEqual(['stage', 'entered', 'skipped', 'advanced', 'dropped', 'conversion_to_next', 'median_time_to_next_ms', 'p90_time_to_next_ms']);
 
     const again = journeys(['ingest', '--pipeline', 'ecommerce', '--input', '-', '--store', store, '--json'], lines.join('\n'));
     expect(JSON.parse(again.stdout)).toMatchObject({ read: 6, valid: 0, duplicates: 5, dead_lettered: 1 });
@@ -51,7 +51,7 @@ describe('journeys CLI', () => {
     const byDevice = JSON.parse(journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json', '--by', 'device']).stdout);
     expect(byDevice.groups[0]).toMatchObject({ dimension: 'device', value: 'unknown' });
     const table = journeys(['funnel', '--pipeline', 'ecommerce', '--store', store]);
-    expect(table.stdout).toMatch(/awareness\s+2\s+1\s+1\s+50\.0%/);
+    expect(table.stdout).toMatch(/awareness\s+2\s+0\s+1\s+1\s+50\.0%/);
     // The bad line came twice, from two places: one dead letter per origin.
     const dead = journeys(['sql', 'SELECT origin, step FROM dead_letters FINAL ORDER BY origin_kind', '--store', store, '--format', 'json']);
     expect(JSON.parse(dead.stdout)).toEqual([

@@ -110,8 +110,8 @@ describe('refreshJourneys on the embedded store', () => {
 
     // A late A on day −8: its window ends exactly at day −1's A (included), so day 0's A starts a journey again, under its old id.
     await insertEvents(store, [{ key: 'k1', ts: at(-8), stage: 1 }]);
-    // Every day a changed journey spans comes back: abandonment rows count on the day a rule's `from` was entered.
-    expect(await refresh([dayOf(-8)])).toEqual([-8, -7, -6, -5, -4, -3, -2, -1, 0].map(dayOf));
+    // The start days of the journeys written (day −8's, day 0's again) and retired (day −1's): every rollup counts a journey there.
+    expect(await refresh([dayOf(-8)])).toEqual([dayOf(-8), dayOf(-1), dayOf(0)]);
     expect((await live(store)).filter((r) => r.key === 'k1').map((r) => [r.start_ms, r.event_count])).toEqual([
       [at(-8), 2],
       [at(0), 1],
@@ -151,5 +151,36 @@ describe('refreshJourneys on the embedded store', () => {
     );
     expect(counted.map((r) => [Number(r.n), Number(r.k)])).toEqual([[5003, 5003]]);
     expect(await refreshJourneys(store, { pipeline, days: [dayOf(40)], watermarkMs: at(41) })).toEqual([]);
+  });
+
+  it('reads a key from its latest journey before the change, not its whole history', async () => {
+    // The earlier tests' journeys still open at day 41 close at day 121 with no day given (their window passed).
+    expect(await refreshJourneys(store, { pipeline, days: [], watermarkMs: at(121) })).toEqual([dayOf(40)]);
+    await insertEvents(store, [
+      { key: 'h1', ts: at(100), stage: 1 },
+      { key: 'h1', ts: at(120), stage: 1 },
+    ]);
+    expect(await refreshJourneys(store, { pipeline, days: [dayOf(100), dayOf(120)], watermarkMs: at(121) })).toEqual([dayOf(100), dayOf(120)]);
+    // A new B on day 122 joins the journey of day 120: the key is read from day 120 on, day 100's journey stays as stored.
+    await insertEvents(store, [{ key: 'h1', ts: at(122), stage: 2 }]);
+    const anchors: unknown[] = [];
+    const watching: Store = new Proxy(store, {
+      get(target, name, receiver) {
+        if (name === 'queryText') {
+          return (sql: string, params?: Record<string, unknown>) => {
+            if (params && 'anchor_ms' in params) anchors.push(params['anchor_ms']);
+            return target.queryText(sql, params as never);
+          };
+        }
+        const value = Reflect.get(target, name, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    expect(await refreshJourneys(watching, { pipeline, days: [dayOf(122)], watermarkMs: at(123) })).toEqual([dayOf(120)]);
+    expect(anchors).toEqual([String(at(120))]);
+    expect((await live(store)).filter((r) => r.key === 'h1').map((r) => [r.start_ms, r.event_count, r.converted])).toEqual([
+      [at(100), 1, 0],
+      [at(120), 2, 1],
+    ]);
   });
 });

@@ -103,7 +103,9 @@ describe('sql/queries', () => {
     expect(late.map((r) => r.entered)).toEqual([1]);
     // Each person here has one journey with the same events: the journey level gives the same funnel.
     expect(funnelRows(await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce', level: 'journey' }))).toEqual(funnelRows(reached));
-    await expect(run(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'furthest' })).resolves.toEqual([]);
+    // A misspelt or retired mode is an error that names the modes, not an empty answer.
+    await expect(run(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'furthest' })).rejects.toThrow('mode must be one of reached, ordered, strict, any (got "furthest")');
+    await expect(run(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'person' })).rejects.toThrow('level must be one of session, journey');
   });
 
   it('funnel_ordered_raw: windowFunnel over the raw events, with window and mode', async () => {

@@ -81,6 +81,8 @@ describe('progress moves and touchpoint paths', () => {
     const journey: Record<string, unknown> = {
       pipeline: 'ecommerce', key: 'hand-journey', journey_id: 'hand-journey-1', version: 1, is_deleted: 0, is_open: 0,
       start: at(30), end: at(40), event_count: 2, progress_path: ['awareness', 'purchase'], furthest_stage: 'purchase', converted: 1,
+      // Its reached-mode progress (nothing excluded): moves are read for journeys counted in the funnel.
+      funnel_modes: ['reached'], funnel_levels: [6], funnel_excluded: [0],
       entry_channel: 'Direct', entry_touchpoint: '/', device: 'desktop',
     };
     await store.insertCompactRows('journeys', Object.keys(journey), `${JSON.stringify(Object.values(journey))}\n`);

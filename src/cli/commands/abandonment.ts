@@ -13,7 +13,7 @@ Usage: journeys abandonment --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
   --rule <name>          only this rule (and list its 5-minute buckets)
-  --from <ISO> --to <ISO>  limit to buckets in this range
+  --from <ISO> --to <ISO>  journeys starting in this range (rounded down to the hour), as in funnel
 ${MODE_LEVEL_HELP}
                          (no rule is counted in any mode)
   --json                 print {"pipeline", "level", "mode", "rules": [...]} as one JSON object

@@ -17,7 +17,7 @@ Usage: journeys bottlenecks --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
 ${MODE_LEVEL_HELP}
-  --from <ISO> --to <ISO>  the period: journeys starting in it (default: all)
+  --from <ISO> --to <ISO>  the period: journeys starting in it, rounded down to the hour (default: all)
   --baseline previous|<duration>
                          compare with the period just before: of equal length (previous),
                          or of this length (e.g. 7d). Ranks significant drops by conversions

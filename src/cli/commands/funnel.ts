@@ -14,7 +14,7 @@ Usage: journeys funnel --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
   --from <ISO>           journeys starting at or after this time (rounded down to the hour)
-  --to <ISO>             journeys starting before this time
+  --to <ISO>             journeys starting before this time (rounded down to the hour)
 ${MODE_LEVEL_HELP}
   --by <dimension>       also break down by ${DIMENSIONS.join(', ')}
   --json                 print one JSON object

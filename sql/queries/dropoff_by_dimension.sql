@@ -9,8 +9,8 @@
 -- @param by String = channel | one of channel, device, browser, country, segment
 -- @param level String = session | one of session, journey
 -- @param mode String = reached | one of reached, ordered, strict, any
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)
 -- @param min_sessions UInt64 = 1 | leave out values with fewer journeys entering the stage
 SELECT
     stage_index,
@@ -30,8 +30,8 @@ FROM funnel_hourly
 WHERE pipeline = {pipeline:String}
   AND level = {level:String}
   AND mode = {mode:String}
-  AND hour >= {from:DateTime('UTC')}
-  AND hour < {to:DateTime('UTC')}
+  AND hour >= toStartOfHour({from:DateTime('UTC')})
+  AND hour < toStartOfHour({to:DateTime('UTC')})
 GROUP BY stage_index, value
 HAVING entered >= {min_sessions:UInt64}
 ORDER BY stage_index, drop_off_rate DESC NULLS LAST, entered DESC, value

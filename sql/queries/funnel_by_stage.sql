@@ -8,8 +8,8 @@
 -- @param pipeline String | pipeline name (as in pipelines/*.yaml)
 -- @param level String = session | one of session, journey (a person's journey over funnel.journeyWindow)
 -- @param mode String = reached | one of reached, ordered, strict, any (docs/semantics.md, "Modes")
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)
 SELECT
     stage_index,
     any(stage) AS stage,
@@ -24,7 +24,7 @@ FROM funnel_hourly
 WHERE pipeline = {pipeline:String}
   AND level = {level:String}
   AND mode = {mode:String}
-  AND hour >= {from:DateTime('UTC')}
-  AND hour < {to:DateTime('UTC')}
+  AND hour >= toStartOfHour({from:DateTime('UTC')})
+  AND hour < toStartOfHour({to:DateTime('UTC')})
 GROUP BY stage_index
 ORDER BY stage_index

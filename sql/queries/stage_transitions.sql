@@ -5,8 +5,8 @@
 -- share = this move's share of the moves leaving from_stage; skipped = the stages it passed over.
 -- @param pipeline String | pipeline name
 -- @param level String = session | one of session, journey
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions or journeys that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions or journeys that started before this time (UTC)
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions or journeys that started at or after this time (UTC; rounded down to the hour, as every report)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions or journeys that started before this time (UTC; rounded down to the hour)
 -- @param min_journeys UInt64 = 1 | leave out moves made by fewer journeys (sessions)
 SELECT
     from_stage,
@@ -24,8 +24,8 @@ FROM
     FROM stage_transitions_hourly
     WHERE pipeline = {pipeline:String}
       AND level = {level:String}
-      AND hour >= {from:DateTime('UTC')}
-      AND hour < {to:DateTime('UTC')}
+      AND hour >= toStartOfHour({from:DateTime('UTC')})
+      AND hour < toStartOfHour({to:DateTime('UTC')})
     GROUP BY from_stage, to_stage
 )
 QUALIFY journeys >= {min_journeys:UInt64}

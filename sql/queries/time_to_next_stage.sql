@@ -7,8 +7,8 @@
 -- @param pipeline String | pipeline name
 -- @param level String = session | one of session, journey
 -- @param mode String = reached | one of reached, ordered, strict, any
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC)
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)
 -- @param by String = none | one of none, channel, device, browser, country, segment
 SELECT value, stage_index, stage, advanced, if(isFinite(q[1]), round(q[1]), NULL) AS median_ms, if(isFinite(q[2]), round(q[2]), NULL) AS p90_ms
 FROM
@@ -29,8 +29,8 @@ FROM
     WHERE pipeline = {pipeline:String}
       AND level = {level:String}
       AND mode = {mode:String}
-      AND hour >= {from:DateTime('UTC')}
-      AND hour < {to:DateTime('UTC')}
+      AND hour >= toStartOfHour({from:DateTime('UTC')})
+      AND hour < toStartOfHour({to:DateTime('UTC')})
     GROUP BY value, stage_index
 )
 WHERE advanced > 0

@@ -4,8 +4,8 @@
 -- it was taken; share = sessions that took it / all sessions; share_of_from = its share
 -- of the steps leaving from_touchpoint.
 -- @param pipeline String | pipeline name
--- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC)
--- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC)
+-- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions that started at or after this time (UTC; rounded down to the hour, as every report)
+-- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions that started before this time (UTC; rounded down to the hour)
 -- @param min_sessions UInt64 = 1 | leave out steps taken by fewer sessions
 -- @param limit UInt32 = 50 | how many steps
 SELECT
@@ -25,8 +25,8 @@ FROM
         sum(steps) AS taken
     FROM touchpoint_transitions_hourly
     WHERE pipeline = {pipeline:String}
-      AND hour >= {from:DateTime('UTC')}
-      AND hour < {to:DateTime('UTC')}
+      AND hour >= toStartOfHour({from:DateTime('UTC')})
+      AND hour < toStartOfHour({to:DateTime('UTC')})
     GROUP BY from_touchpoint, to_touchpoint
 )
 QUALIFY sessions >= {min_sessions:UInt64}

@@ -96,16 +96,17 @@ export function bindParams(query: NamedQuery, given: Readonly<Record<string, str
     if (value === undefined) missing.push(param.name);
     else if (param.allowed && !param.allowed.includes(value)) {
       throw new QueryParamError(`query ${query.name}: ${param.name} must be one of ${param.allowed.join(', ')} (got "${value}")`);
-    } else bound[param.name] = param.type.startsWith('DateTime') ? normalizeTime(value) : value;
+    } else bound[param.name] = param.type.startsWith('DateTime') ? normalizeTime(value, param.type) : value;
   }
   if (missing.length > 0) throw new QueryParamError(`query ${query.name} needs ${missing.map((m) => `--param ${m}=…`).join(', ')}; it takes:\n${usage()}`);
   return bound;
 }
 
-function normalizeTime(value: string): string {
+function normalizeTime(value: string, type: string): string {
   if (!/^\d{4}-\d\d-\d\dT/.test(value)) return value;
   const ms = Date.parse(/(?:Z|[+-]\d\d:?\d\d)$/i.test(value) ? value : `${value}Z`);
   if (!Number.isFinite(ms)) return value;
   const text = new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  return text.endsWith('.000') ? text.slice(0, 19) : text;
+  // DateTime holds whole seconds and refuses a fraction: the time is taken to its second.
+  return text.endsWith('.000') || !type.startsWith('DateTime64') ? text.slice(0, 19) : text;
 }

@@ -123,6 +123,9 @@ export function scanBucket(options: {
     best = adjusted <= maxPValue ? { ...best, pValue: adjusted, zScore: Math.max(-40, Math.min(40, normalUpperQuantile(adjusted))) } : undefined;
   }
   if (!shortest) return { firing: best, recent: undefined };
-  const normal = shortest.zScore < policy.resolveBelowZScore || shortest.rate - shortest.baselineRate < policy.minAbsoluteChange / 2;
+  // Back to normal: close to the baseline, or not significantly worse AND no longer worse by the minimum change.
+  // A few checkouts still 30 points worse give a small z only because they are few: not normal.
+  const worsening = shortest.rate - shortest.baselineRate;
+  const normal = worsening < policy.minAbsoluteChange / 2 || (shortest.zScore < policy.resolveBelowZScore && worsening < policy.minAbsoluteChange);
   return { firing: best, recent: { ...shortest, normal } };
 }

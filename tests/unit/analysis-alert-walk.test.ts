@@ -91,6 +91,17 @@ describe('alert scan', () => {
     expect(verdict.firing!.baselineRate).toBeCloseTo(16 / 30, 12);
   });
 
+  it('back to normal only when no longer worse by the minimum change, whatever a few checkouts\' z', () => {
+    const policy = { ...POLICY, minSessions: 8 };
+    const recent = (bad: number) => scanBucket({ series: series({ 12: [8, bad] }), bucketMs: at(12), baseline, policy, earliestStartMs: -Infinity }).recent!;
+    // 5 of 8 bad against 30 %: P(X ≥ 5 | 8, 0.3) = 0.0580, z 1.57 < 2, but 32.5 points worse (≥ 10): still abnormal
+    expect(recent(5).zScore).toBeCloseTo(1.57, 2);
+    expect(recent(5).normal).toBe(false);
+    // 3 of 8 (37.5 %): 7.5 points worse, under the minimum change and not significant: normal; 2 of 8 (25 %) too
+    expect(recent(3).normal).toBe(true);
+    expect(recent(2).normal).toBe(true);
+  });
+
   it('a longer run gathers sessions at low volume and names the onset', () => {
     // 8 of 8 bad in each of buckets 11 and 12: the one-bucket run is too small, the two-bucket run fires from 11
     const verdict = scanBucket({ series: series({ 11: [8, 8], 12: [8, 8] }), bucketMs: at(12), baseline, policy: POLICY, earliestStartMs: -Infinity });

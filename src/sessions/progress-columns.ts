@@ -70,21 +70,8 @@ function outcomeOf(
 
 /** Progress columns of one session or journey from its points sorted by `compareStaged`. */
 export function progressColumns(points: readonly StagedPoint[], ended: boolean, ctx: ProgressContext): ProgressColumns {
-  const columns: ProgressColumns = {
-    funnel_modes: [],
-    funnel_levels: [],
-    funnel_skipped: [],
-    funnel_excluded: [],
-    funnel_reached: [],
-    funnel_step_ms: [],
-    progress_path: [],
-    furthest_stage: '',
-    converted: 0,
-    abandonment_modes: [],
-    abandonment_rules: [],
-    abandonment_outcomes: [],
-    abandonment_started: [],
-  };
+  const columns = emptyProgressColumns();
+
   for (const mode of FUNNEL_MODES) {
     const progress = funnelProgress(points, ctx.rules, mode);
     columns.funnel_modes.push(mode);

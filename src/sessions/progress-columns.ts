@@ -71,7 +71,6 @@ function outcomeOf(
 /** Progress columns of one session or journey from its points sorted by `compareStaged`. */
 export function progressColumns(points: readonly StagedPoint[], ended: boolean, ctx: ProgressContext): ProgressColumns {
   const columns = emptyProgressColumns();
-
   for (const mode of FUNNEL_MODES) {
     const progress = funnelProgress(points, ctx.rules, mode);
     columns.funnel_modes.push(mode);

@@ -107,11 +107,19 @@ function reachedProgress(points: readonly StagedPoint[], rules: StageRules): Fun
   return { level, reachedAtMs, skippedMask, stepMs, excluded: false };
 }
 
+/**
+ * A chain standing at `stage` (0-based): its first event's time, its last
+ * step's, the skipped stages, and the chain it extended (none: it started
+ * here). Chains are never changed once made, so an extension shares its
+ * parent instead of copying its times; only the furthest chain's times are
+ * spelled out, once, at the end.
+ */
 interface Chain {
   startMs: number;
   lastMs: number;
-  times: number[];
+  stage: number;
   skippedMask: number;
+  parent: Chain | undefined;
 }
 
 /**
@@ -141,14 +149,14 @@ function chainProgress(points: readonly StagedPoint[], rules: StageRules, strict
     for (let j = s - 1; j >= -1; j--) {
       if (j === -1) {
         candidates = true;
-        next = extend({ startMs: t, lastMs: t, times: [], skippedMask: 0 }, -1, s, t);
+        next = extend(undefined, s, t);
         break;
       }
       const chain = chains[j];
       if (chain) {
         candidates = true;
         if (t <= chain.startMs + rules.windowMs && t - chain.lastMs <= rules.withinMs[s]!) {
-          next = extend(chain, j, s, t);
+          next = extend(chain, s, t);
           break;
         }
       }
@@ -166,24 +174,29 @@ function chainProgress(points: readonly StagedPoint[], rules: StageRules, strict
     if (s + 1 === n) break;
   }
   if (!best) return { level: 0, reachedAtMs: [], skippedMask: 0, stepMs: [], excluded: false };
+  const times = timesOf(best);
   const stepMs: number[] = [];
   for (let k = 1; k < bestLevel; k++) {
     const bothReal = ((best.skippedMask >> (k - 1)) & 3) === 0;
-    stepMs.push(bothReal ? best.times[k]! - best.times[k - 1]! : -1);
+    stepMs.push(bothReal ? times[k]! - times[k - 1]! : -1);
   }
-  return { level: bestLevel, reachedAtMs: best.times, skippedMask: best.skippedMask, stepMs, excluded: false };
+  return { level: bestLevel, reachedAtMs: times, skippedMask: best.skippedMask, stepMs, excluded: false };
 }
 
-/** The chain standing at stage j (0-based, −1 = none) extended by an event of stage s at t: stages between are skipped at t. */
-function extend(chain: Chain, j: number, s: number, t: number): Chain {
-  const times = chain.times.slice(0, j + 1);
-  let skippedMask = chain.skippedMask;
-  for (let k = j + 1; k < s; k++) {
-    times.push(t);
-    skippedMask |= 1 << k;
+/** `parent` (standing at an earlier stage, or none) extended by an event of stage s at t: stages between are skipped at t. */
+function extend(parent: Chain | undefined, s: number, t: number): Chain {
+  let skippedMask = parent?.skippedMask ?? 0;
+  for (let k = (parent?.stage ?? -1) + 1; k < s; k++) skippedMask |= 1 << k;
+  return { startMs: parent?.startMs ?? t, lastMs: t, stage: s, skippedMask, parent };
+}
+
+/** When the chain entered each stage up to its own: a skipped stage when the step past it was made. */
+function timesOf(chain: Chain): number[] {
+  const times: number[] = new Array(chain.stage + 1);
+  for (let node: Chain | undefined = chain; node; node = node.parent) {
+    for (let k = (node.parent?.stage ?? -1) + 1; k <= node.stage; k++) times[k] = node.lastMs;
   }
-  times.push(t);
-  return { startMs: j === -1 ? t : chain.startMs, lastMs: t, times, skippedMask };
+  return times;
 }
 
 /**

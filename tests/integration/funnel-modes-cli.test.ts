@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { writeTemp } from '../helpers/store.js';
 import { at, page, track } from '../helpers/segment.js';
 import { journeys, tempStore } from '../helpers/run-cli.js';
+import type { FunnelStage } from '../../src/metrics/funnel-report.js';
 
 /**
  * `journeys funnel --json` in every mode on four hand-made sessions, every
@@ -110,17 +111,6 @@ const EXPECTED: Record<string, Row[]> = {
   ],
 };
 
-interface Stage {
-  stage: string;
-  entered: number;
-  skipped: number;
-  advanced: number | null;
-  dropped: number | null;
-  conversion_to_next: number | null;
-  median_time_to_next_ms: number | null;
-  p90_time_to_next_ms: number | null;
-}
-
 describe('journeys funnel --mode on hand-computed sessions (skipped stage, repeated stage, same-timestamp pair)', () => {
   const store = tempStore();
   const pipeline = writeTemp('hand_modes.yaml', PIPELINE);
@@ -133,9 +123,9 @@ describe('journeys funnel --mode on hand-computed sessions (skipped stage, repea
   const funnel = (...args: string[]) => {
     const result = journeys(['funnel', '--pipeline', pipeline, '--store', store, '--json', ...args]);
     expect(result.status, result.stderr).toBe(0);
-    return JSON.parse(result.stdout) as { mode: string; level: string; stages: Stage[] };
+    return JSON.parse(result.stdout) as { mode: string; level: string; stages: FunnelStage[] };
   };
-  const rows = (stages: Stage[]): Row[] =>
+  const rows = (stages: FunnelStage[]): Row[] =>
     stages.map((s) => [s.entered, s.skipped, s.advanced, s.dropped, s.conversion_to_next, s.median_time_to_next_ms, s.p90_time_to_next_ms]);
 
   it.each(['reached', 'ordered', 'strict', 'any'])('--mode %s', (mode) => {

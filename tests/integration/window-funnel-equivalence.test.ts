@@ -2,16 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore } from '../helpers/store.js';
 import { compareStaged, funnelProgress, plainRules, type StagedPoint } from '../../src/sessions/funnel-progress.js';
 import type { Store } from '../../src/stores/store.js';
-
-/** A small seeded PRNG so a failure reproduces. */
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Prng } from '../../src/sources/generator/prng.js';
 
 /** Every sequence is compared at each of these windows (numbers written into the SQL text by this file). */
 const WINDOWS = [0, 1, 2, 3, 5, 10, 1_000_000] as const;
@@ -27,7 +18,9 @@ interface Batch {
 }
 
 function randomSequences(batch: Batch, count: number): StagedPoint[][] {
-  const random = mulberry32(batch.seed);
+  // The generator's seeded PRNG: a failure reproduces.
+  const prng = new Prng(batch.seed);
+  const random = () => prng.float();
   const sequences: StagedPoint[][] = [];
   for (let s = 0; s < count; s++) {
     const length = Math.floor(random() * (batch.maxLength + 1));

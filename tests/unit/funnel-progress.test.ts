@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compareStaged, funnelProgress, plainRules, splitJourneys, type FunnelProgress, type StagedPoint, type StageRules } from '../../src/sessions/funnel-progress.js';
 import type { FunnelMode } from '../../src/journey/definition-schema.js';
+import { Prng } from '../../src/sources/generator/prng.js';
 
 /** Expectations are hand-computed from docs/semantics.md ("Stages are milestones", "Modes", "Exclusions"). */
 const MIN = 60_000;
@@ -246,15 +247,8 @@ describe('splitJourneys', () => {
 
 /** Brute-force references of the two modes defined without chains, on random sequences. */
 describe('reached and any ≡ their definitions, brute force', () => {
-  function mulberry32(seed: number): () => number {
-    return () => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-  const random = mulberry32(7);
+  const prng = new Prng(7);
+  const random = () => prng.float();
   const sequences = Array.from({ length: 3000 }, () =>
     sorted(Array.from({ length: Math.floor(random() * 10) }, () => p(Math.floor(random() * 12), Math.floor(random() * 5)))),
   );

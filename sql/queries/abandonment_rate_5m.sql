@@ -6,7 +6,7 @@
 -- recent past. Buckets without journeys have no row.
 -- @param pipeline String | pipeline name
 -- @param rule String = checkout_abandonment | abandonment rule name (pipelines/*.yaml: abandonment)
--- @param level String = session | one of session, journey
+-- @param level String = session | one of session, person
 -- @param mode String = reached | one of reached, ordered, strict (no rule is counted in any mode)
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | first bucket (UTC)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | buckets before this time (UTC)

@@ -7,7 +7,7 @@
 -- with at least min_sessions entering comes first.
 -- @param pipeline String | pipeline name
 -- @param by String = channel | one of channel, device, browser, country, segment
--- @param level String = session | one of session, journey
+-- @param level String = session | one of session, person
 -- @param mode String = reached | one of reached, ordered, strict, any
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)

@@ -6,7 +6,7 @@
 -- journey had an event of the stage. The last stage's advanced is 0 by definition.
 -- Journeys count in the hour they started, so from/to select by start hour.
 -- @param pipeline String | pipeline name (as in pipelines/*.yaml)
--- @param level String = session | one of session, journey (a person's journey over funnel.journeyWindow)
+-- @param level String = session | one of session, person (a person's journey over funnel.journeyWindow)
 -- @param mode String = reached | one of reached, ordered, strict, any (docs/semantics.md, "Modes")
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)

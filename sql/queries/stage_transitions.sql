@@ -4,7 +4,7 @@
 -- journey (or session) makes each move at most once, so journeys counts them.
 -- share = this move's share of the moves leaving from_stage; skipped = the stages it passed over.
 -- @param pipeline String | pipeline name
--- @param level String = session | one of session, journey
+-- @param level String = session | one of session, person
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | sessions or journeys that started at or after this time (UTC; rounded down to the hour, as every report)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | sessions or journeys that started before this time (UTC; rounded down to the hour)
 -- @param min_journeys UInt64 = 1 | leave out moves made by fewer journeys (sessions)

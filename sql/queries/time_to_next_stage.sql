@@ -5,7 +5,7 @@
 -- the journeys. Optionally per value of one breakdown dimension. median_ms is NULL
 -- where journeys advanced but none was timed (the next stage was skipped).
 -- @param pipeline String | pipeline name
--- @param level String = session | one of session, journey
+-- @param level String = session | one of session, person
 -- @param mode String = reached | one of reached, ordered, strict, any
 -- @param from DateTime('UTC') = 1970-01-01 00:00:00 | journeys that started at or after this time (UTC; rounded down to the hour, as every report)
 -- @param to DateTime('UTC') = 2200-01-01 00:00:00 | journeys that started before this time (UTC; rounded down to the hour)

@@ -1,5 +1,5 @@
 -- Rebuilds (pipeline, day) partitions of abandonment_5m into a staging table (a private copy of its staging twin).
--- Sessions (level 'session') and journeys (level 'journey') that started on
+-- Sessions (level 'session') and journeys (level 'person') that started on
 -- the days, one entry per (mode, rule) of the abandonment_* arrays, counted
 -- in the hour they started and the 5 minutes in which they entered `from`.
 -- started = every journey that entered `from`, pending included (= the
@@ -32,7 +32,7 @@ FROM
       AND is_deleted = 0
       AND length(abandonment_modes) = length(abandonment_rules)
     UNION ALL
-    SELECT pipeline, 'journey' AS level, start, entry_channel AS channel, device, browser, country, segment,
+    SELECT pipeline, 'person' AS level, start, entry_channel AS channel, device, browser, country, segment,
            abandonment_modes, abandonment_rules, abandonment_outcomes, abandonment_started
     FROM journeys FINAL
     WHERE pipeline = {pipeline:String}

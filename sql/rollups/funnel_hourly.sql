@@ -1,5 +1,5 @@
 -- Rebuilds (pipeline, day) partitions of funnel_hourly into a staging table (a private copy of its staging twin).
--- Sessions (level 'session') and journeys (level 'journey') count in the hour
+-- Sessions (level 'session') and journeys (level 'person') count in the hour
 -- they started; each mode's progress is one entry of the funnel_* arrays.
 -- Excluded journeys are left out of that mode (docs/semantics.md, "Modes").
 -- Per stage k ≤ the mode's level: entered = all; skipped = entered without an
@@ -31,7 +31,7 @@ FROM
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}
       AND is_deleted = 0
     UNION ALL
-    SELECT pipeline, 'journey' AS level, start, entry_channel AS channel, device, browser, country, segment,
+    SELECT pipeline, 'person' AS level, start, entry_channel AS channel, device, browser, country, segment,
            funnel_modes, funnel_levels, funnel_skipped, funnel_excluded, funnel_step_ms
     FROM journeys FINAL
     WHERE pipeline = {pipeline:String}

@@ -1,6 +1,6 @@
 -- Rebuilds (pipeline, day) partitions of stage_transitions_hourly into a staging
 -- table (a private copy of its staging twin): the progress moves of sessions
--- (level 'session') and journeys (level 'journey'), read off progress_path
+-- (level 'session') and journeys (level 'person'), read off progress_path
 -- framed by (entry) and (exit). Progress only grows, so a row makes each move
 -- at most once and journeys = how many made it (docs/semantics.md, "Progress
 -- moves and touchpoint paths"). skipped = the stages a move passed over (stage
@@ -30,7 +30,7 @@ FROM
       AND is_deleted = 0
       AND notEmpty(funnel_modes) AND funnel_excluded[indexOf(funnel_modes, 'reached')] = 0
     UNION ALL
-    SELECT pipeline, 'journey' AS level, start, entry_channel AS channel, device, progress_path
+    SELECT pipeline, 'person' AS level, start, entry_channel AS channel, device, progress_path
     FROM journeys FINAL
     WHERE pipeline = {pipeline:String}
       AND start >= {day_start:DateTime64(3, 'UTC')} AND start < {day_end:DateTime64(3, 'UTC')}

@@ -24,7 +24,7 @@ export function toAlertNotice(options: { pipeline: string; compiled: CompiledAle
   const value = asMetric(figures.rate);
   const baseline = asMetric(figures.baselineRate);
   const zScore = Math.round(figures.zScore * 100) / 100;
-  const unit = compiled.source.level === 'journey' ? 'journeys' : 'sessions';
+  const unit = compiled.source.level === 'person' ? 'journeys' : 'sessions';
   const what =
     compiled.source.kind === 'conversion'
       ? `${pct(value)} converted`

@@ -87,7 +87,7 @@ export async function analyzeBottlenecks(store: Store, options: BottleneckOption
   const baseline = hasBaseline ? baselineData : undefined;
   const ranked = rankTransitions(transitionFigures({ stageNames: options.stageNames, current, baseline, alpha: options.alpha }), hasBaseline);
   const explain = options.explain ?? 3;
-  const unit = view.level === 'journey' ? 'journeys' : 'sessions';
+  const unit = view.level === 'person' ? 'journeys' : 'sessions';
   const bottlenecks = ranked.map((t, i): Bottleneck => {
     const bottleneck = isBottleneck(t, hasBaseline);
     const explained = bottleneck && i < explain;

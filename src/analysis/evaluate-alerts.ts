@@ -107,7 +107,7 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Ev
     if (fromMs > lastMs) continue;
     const { policy } = compiled;
     const historyMs = Math.max(policy.trailingBuckets * ALERT_BUCKET_MS, policy.seasonalWeeks * WEEK_MS + 2 * HOUR_MS) + policy.windowBuckets * ALERT_BUCKET_MS;
-    const slackMs = compiled.source.level === 'journey' ? definition.funnel.journeyWindow : 86_400_000;
+    const slackMs = compiled.source.level === 'person' ? definition.funnel.journeyWindow : 86_400_000;
     const series = await readBucketSeries(store, {
       pipeline: definition.name,
       source: compiled.source,

@@ -46,7 +46,7 @@ export function emptyBreakdown(): StageBreakdown {
 
 /** The table a level reads: sessions, or people's journeys. */
 export function levelTable(level: FunnelLevel): 'sessions' | 'journeys' {
-  return level === 'journey' ? 'journeys' : 'sessions';
+  return level === 'person' ? 'journeys' : 'sessions';
 }
 
 /** Reads one funnel's counts per stage and dimension value of journeys starting in [fromMs, toMs), excluded ones left out. */

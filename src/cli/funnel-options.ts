@@ -1,6 +1,6 @@
 import { UsageError } from './cli-error.js';
 import { oneOf } from './args.js';
-import { FUNNEL_LEVELS, FUNNEL_MODES, type FunnelLevel, type FunnelMode, type JourneyDefinition } from '../journey/definition-schema.js';
+import { canonicalLevel, FUNNEL_LEVELS, FUNNEL_MODES, type FunnelLevel, type FunnelMode, type JourneyDefinition } from '../journey/definition-schema.js';
 import { formatDurationMs } from '../core/duration.js';
 
 /** --mode and --level as every report takes them (docs/semantics.md, "Modes"). */
@@ -32,6 +32,6 @@ export function parseModeAndLevel(
 ): { mode: FunnelMode; level: FunnelLevel } {
   if (values.mode === 'furthest') throw new UsageError('--mode furthest is now called reached (the furthest stage reached, in any order): use --mode reached');
   const mode = oneOf('mode', values.mode, FUNNEL_MODES, definition.funnel.mode);
-  const level = oneOf('level', values.level, FUNNEL_LEVELS, definition.funnel.level);
+  const level = oneOf('level', values.level === undefined ? undefined : canonicalLevel(values.level), FUNNEL_LEVELS, definition.funnel.level);
   return { mode, level };
 }

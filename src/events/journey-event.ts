@@ -31,6 +31,8 @@ export interface JourneyEvent {
   contactId: string;
   /** Salted SHA-256 of the email; the raw email is never kept. */
   emailHash: string;
+  /** An alias call's previousId (the id the person was known by): links it to userId. */
+  previousId?: string;
   /** A session id the source itself assigned (REES46 user_session), else ''. */
   sourceSessionId: string;
   pageUrl: string;

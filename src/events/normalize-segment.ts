@@ -6,6 +6,17 @@ import { statedTimesIssue, type DecodeContext } from './decode-context.js';
 import { dead, ok, type StepResult } from '../core/result.js';
 import { stableId } from '../core/hash.js';
 import { textOf } from '../core/text-of.js';
+import { hashEmail } from '../core/hash.js';
+
+/** Where Segment keeps an email (as its identity resolution reads it): traits.email, context.traits.email, properties.email. */
+function emailHashOf(message: SegmentMessage, properties: Record<string, unknown>, salt: string): string {
+  const traits = (message as { traits?: unknown }).traits;
+  const contextTraits = (message.context as { traits?: unknown } | undefined)?.traits;
+  const email = [traits, contextTraits, properties]
+    .map((holder) => (holder !== null && typeof holder === 'object' ? (holder as Record<string, unknown>)['email'] : undefined))
+    .find((value): value is string => typeof value === 'string' && value.includes('@'));
+  return email ? hashEmail(email, salt) : '';
+}
 
 const STEP = 'normalize-segment';
 
@@ -51,7 +62,8 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
     anonymousId: message.anonymousId ?? '',
     userId: message.userId ?? '',
     contactId: '',
-    emailHash: '',
+    emailHash: ctx.emailSalt ? emailHashOf(message, properties, ctx.emailSalt) : '',
+    previousId: message.type === 'alias' ? (textOf((message as { previousId?: unknown }).previousId) ?? '') : '',
     sourceSessionId: '',
     pageUrl: page.url ?? textOf(properties['url']) ?? '',
     pagePath: page.path ?? textOf(properties['path']) ?? '',

@@ -3,7 +3,7 @@ import { durationMs } from '../core/duration.js';
 
 /** Mirrors FUNNEL_MODES / FUNNEL_LEVELS of definition-schema.ts (which imports this file). */
 const ALERT_MODES = ['reached', 'ordered', 'strict', 'any'] as const;
-const ALERT_LEVELS = ['session', 'journey'] as const;
+const ALERT_LEVELS = ['session', 'person'] as const;
 
 /** Alert metrics are evaluated on 5-minute buckets, the grain of abandonment_5m. */
 export const ALERT_BUCKET_MS = 300_000;
@@ -47,7 +47,7 @@ export const alertRuleSchema = z.strictObject({
   name: ruleName,
   description: z.string().optional(),
   metric: alertMetricSchema,
-  level: z.enum(ALERT_LEVELS).optional().describe("Count sessions or people's journeys (default: the pipeline's funnel.level)"),
+  level: z.preprocess((v) => (v === 'journey' ? 'person' : v), z.enum(ALERT_LEVELS)).optional().describe("Count sessions or people's journeys (default: the pipeline's funnel.level)"),
   mode: z.enum(ALERT_MODES).optional().describe("Funnel mode whose progress the metric is read off (default: the pipeline's funnel.mode)"),
   window: bucketDuration(ALERT_BUCKET_MS, 14_400_000)
     .default(3_600_000)

@@ -55,8 +55,14 @@ export const abandonmentRuleSchema = z.strictObject({
 export const FUNNEL_MODES = ['reached', 'ordered', 'strict', 'any'] as const;
 export type FunnelMode = (typeof FUNNEL_MODES)[number];
 /** What one funnel row counts: a session, or a person's journey over the journey window. */
-export const FUNNEL_LEVELS = ['session', 'journey'] as const;
+export const FUNNEL_LEVELS = ['session', 'person'] as const;
 export type FunnelLevel = (typeof FUNNEL_LEVELS)[number];
+/** `journey` was the person level's name before identity stitching: still accepted wherever a level is read. */
+export function canonicalLevel(level: string): string {
+  return level === 'journey' ? 'person' : level;
+}
+/** A level as the definition reads it: `journey` read as `person`. */
+export const funnelLevelSchema = z.preprocess((value) => (typeof value === 'string' ? canonicalLevel(value) : value), z.enum(FUNNEL_LEVELS));
 
 export const DIMENSIONS = ['channel', 'device', 'browser', 'country', 'segment'] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
@@ -65,7 +71,7 @@ export const definitionSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'pipeline names are lower-case words'),
     description: z.string().optional(),
-    identity: identityOrderSchema.default({ site: ['anonymousId', 'userId'], crm: ['contactId'] }),
+    identity: identityOrderSchema.prefault({}),
     sessions: sessionSettingsSchema,
     stages: z.array(stageSchema).min(2).max(MAX_STAGES).describe('Ordered journey stages'),
     funnel: z
@@ -75,7 +81,7 @@ export const definitionSchema = z
           .default(604_800_000)
           .describe('A journey lasts from its first staged event this long; the next staged event after it starts the next journey'),
         mode: z.enum(FUNNEL_MODES).default('reached').describe('The mode reports use when --mode is not given'),
-        level: z.enum(FUNNEL_LEVELS).default('session').describe('The level reports use when --level is not given'),
+        level: funnelLevelSchema.default('session').describe('The level reports use when --level is not given'),
       })
       .default({ journeyWindow: 604_800_000, mode: 'reached', level: 'session' }),
     channels: z.array(channelRuleSchema).default([]).describe('Custom channel rules, tried before the default grouping'),

@@ -12,33 +12,14 @@ import {
   type Due,
   type StoredJourney,
 } from './journey-store.js';
+import { dayRanges } from './day-ranges.js';
+import { nextVersion } from './row-version.js';
 
 const DAY_MS = 86_400_000;
 /** Keys found per query: one query finds the keys of a normal refresh (a day's active keys); a rebuild of every day pages. */
 const KEYS_PER_PAGE = 50_000;
 /** Keys rebuilt per round: bounds the events, journeys and rows held at once. */
 const KEYS_PER_ROUND = 5_000;
-
-let lastVersion = 0;
-
-/**
- * The version of every row a round writes: the clock when the round starts
- * reading, strictly increasing within the process. Not derived from content
- * (as sessions do, events × 4 + …), because a journey is rebuilt from its
- * key's history, and that history can shrink (a copy of an event taken
- * back, the events TTL) or be read under another definition, and a journey
- * id can come back (window 7 days): A on day 10; a late A on day 5 swallows it (day 10's id
- * is retired); a late A on day 0 ends its window on day 7, so day 10 starts
- * a journey again, with the same id. A tombstone at TOMBSTONE_VERSION would
- * keep it retired for ever, and a content count need not grow. The rebuild
- * that read last knew the most, so it wins, tombstones included (same
- * version as the round's live rows). Unchanged journeys are not rewritten,
- * so a repeated refresh writes nothing and keeps the versions it found.
- */
-function nextVersion(): number {
-  lastVersion = Math.max(Date.now(), lastVersion + 1);
-  return lastVersion;
-}
 
 /**
  * Rebuilds the journeys (docs/semantics.md, "Journeys") of every key of the
@@ -57,7 +38,7 @@ function nextVersion(): number {
  */
 export async function refreshJourneys(
   store: Store,
-  options: { pipeline: CompiledPipeline; days: Iterable<number>; watermarkMs: number },
+  options: { pipeline: CompiledPipeline; days: Iterable<number>; watermarkMs: number; extraKeys?: readonly string[] },
 ): Promise<number[]> {
   const pipeline = options.pipeline;
   // No stream has a watermark yet: nothing has ended.
@@ -80,9 +61,10 @@ export async function refreshJourneys(
     watermarkMs,
   };
   const touched = new Set<number>();
+  const extraKeys = [...(options.extraKeys ?? [])].sort();
   let after: string | undefined;
   for (;;) {
-    const page = await readChangedKeys(store, { pipeline: pipeline.name, ranges, due, after, limit: KEYS_PER_PAGE });
+    const page = await readChangedKeys(store, { pipeline: pipeline.name, ranges, due, after, limit: KEYS_PER_PAGE, extraKeys });
     for (let i = 0; i < page.length; i += KEYS_PER_ROUND) {
       await rebuildRound(store, pipeline, page.slice(i, i + KEYS_PER_ROUND), { ...context, version: nextVersion() }, touched);
     }
@@ -133,15 +115,4 @@ function anchorOf(stored: ReadonlyMap<string, StoredJourney> | undefined, change
     if (journey.startMs <= changedFromMs && journey.startMs > anchor) anchor = journey.startMs;
   }
   return anchor;
-}
-
-/** Sorted distinct days (any time of a day stands for the day) merged into [from, to) ranges of consecutive days. */
-function dayRanges(days: Iterable<number>): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (const day of [...new Set([...days].map((ms) => Math.floor(ms / DAY_MS) * DAY_MS))].sort((a, b) => a - b)) {
-    const last = ranges[ranges.length - 1];
-    if (last && day <= last[1]) last[1] = Math.max(last[1], day + DAY_MS);
-    else ranges.push([day, day + DAY_MS]);
-  }
-  return ranges;
 }

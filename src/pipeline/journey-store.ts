@@ -6,34 +6,39 @@
  */
 import { hash } from 'node:crypto';
 import type { QueryParams, Store } from '../stores/store.js';
+import { inList, inTimeRanges, listExpression, parseCompactRows } from '../stores/list-param.js';
 import { JOURNEY_COLUMNS, JOURNEY_VERSION_COLUMN, type JourneyPoint } from '../sessions/journey-record.js';
 
 /** Rows per JSON.stringify (one line of the insert, as RowBuffer does). */
 const ROWS_PER_LINE = 1_000;
 
-/** `column` within one of the ranges: the placeholders are made here, the times travel as parameters. */
-function inRanges(column: string, ranges: ReadonlyArray<[number, number]>, params: QueryParams): string {
-  return ranges
-    .map(([from, to], i) => {
-      params[`from_${i}`] = from;
-      params[`to_${i}`] = to;
-      return `(${column} >= fromUnixTimestamp64Milli({from_${i}:Int64}, 'UTC') AND ${column} < fromUnixTimestamp64Milli({to_${i}:Int64}, 'UTC'))`;
-    })
-    .join(' OR ');
+/** `key IN` the keys (see inList). */
+function keysIn(keys: readonly string[], params: QueryParams): string {
+  return inList('key', keys, params, 'keys');
 }
 
 /**
- * `key IN` the keys: as one newline-separated text parameter split in SQL
- * (chDB parses a long Array parameter several times slower, see
- * stored-copies.ts), or as an array when a key holds a newline.
+ * The identifier an event is stitched by (docs/semantics.md, "People"): its
+ * userId, contactId or email, else its device.
  */
-function keysIn(keys: readonly string[], params: QueryParams): string {
-  if (keys.some((key) => key.includes('\n'))) {
-    params['keys'] = keys;
-    return 'key IN {keys:Array(String)}';
-  }
-  params['keys'] = keys.join('\n');
-  return "key IN (SELECT arrayJoin(splitByChar('\\n', {keys:String})))";
+const STITCH_IDENTIFIER = `multiIf(user_id != '', concat('u:', user_id), contact_id != '', concat('c:', contact_id),
+  email_hash != '', concat('e:', email_hash), anonymous_id != '', concat('a:', anonymous_id), key)`;
+
+/**
+ * Events matching `where`, as the named columns plus `person` (the person
+ * each belongs to at its time: identity_persons by ASOF join, the stitch
+ * identifier itself when it has no assignment) and `t_ms`. Only the
+ * assignments of the events' identifiers are read.
+ */
+function eventsWithPerson(columns: readonly string[], where: string, final: boolean): string {
+  return `SELECT if(m.person_id = '', e.stitch_id, m.person_id) AS person, e.t_ms AS t_ms, ${columns.map((c) => `e.${c} AS ${c}`).join(', ')}
+    FROM (SELECT ${columns.join(', ')}, ${STITCH_IDENTIFIER} AS stitch_id, toUnixTimestamp64Milli(ts) AS t_ms
+            FROM events ${final ? 'FINAL' : ''} WHERE ${where}) AS e
+    ASOF LEFT JOIN
+         (SELECT identifier, from_ms, person_id FROM identity_persons FINAL
+           WHERE pipeline = {pipeline:String} AND is_deleted = 0
+             AND identifier IN (SELECT ${STITCH_IDENTIFIER} FROM events WHERE ${where})) AS m
+      ON e.stitch_id = m.identifier AND e.t_ms >= m.from_ms`;
 }
 
 /** What makes an open journey due for a rebuild with no new events: its window or a pending rule's deadline passed. */
@@ -51,17 +56,18 @@ export interface ChangedKey {
 }
 
 /**
- * The next keys (sorted, after `after`, at most `limit`) to rebuild, each
- * with the earliest time it changed: staged or exclusion events on the
- * days; a live journey starting on them (its events may have been taken
- * back); an open journey that the watermark has ended (past its window) or
- * whose pending rule passed its deadline (without new events nothing else
- * would close it). Open journeys are first found without FINAL (cheap,
- * maybe stale), then checked FINAL by key.
+ * The next persons (sorted, after `after`, at most `limit`) to rebuild, each
+ * with the earliest time it changed: the persons of staged or exclusion
+ * events on the days; a live journey starting on them (its events may have
+ * been taken back); `extraKeys` (sorted: persons whose identities changed,
+ * rebuilt whole); an open journey that the watermark has ended (past its
+ * window) or whose pending rule passed its deadline (without new events
+ * nothing else would close it). Open journeys are first found without
+ * FINAL (cheap, maybe stale), then checked FINAL by key.
  */
 export async function readChangedKeys(
   store: Store,
-  options: { pipeline: string; ranges: ReadonlyArray<[number, number]>; due: Due; after: string | undefined; limit: number },
+  options: { pipeline: string; ranges: ReadonlyArray<[number, number]>; due: Due; after: string | undefined; limit: number; extraKeys?: readonly string[] },
 ): Promise<ChangedKey[]> {
   const { due } = options;
   const params: QueryParams = {
@@ -83,13 +89,16 @@ export async function readChangedKeys(
         AND key IN (SELECT key FROM journeys WHERE pipeline = {pipeline:String} ${after} AND is_deleted = 0 AND is_open = 1 AND ${isDue})`,
   ];
   if (options.ranges.length > 0) {
+    const staged = `pipeline = {pipeline:String} AND (stage_index > 0 OR exclusion_index > 0) AND (${inTimeRanges('ts', options.ranges, params)})`;
     parts.push(
-      `SELECT key, toUnixTimestamp64Milli(ts) AS t FROM events
-        WHERE pipeline = {pipeline:String} ${after} AND (stage_index > 0 OR exclusion_index > 0) AND (${inRanges('ts', options.ranges, params)})`,
+      `SELECT person AS key, t_ms AS t FROM (${eventsWithPerson(['key'], staged, false)}) WHERE 1 ${after.replace('key', 'person')}`,
       `SELECT key, toUnixTimestamp64Milli(start) AS t FROM journeys
-        WHERE pipeline = {pipeline:String} ${after} AND is_deleted = 0 AND (${inRanges('start', options.ranges, params)})`,
+        WHERE pipeline = {pipeline:String} ${after} AND is_deleted = 0 AND (${inTimeRanges('start', options.ranges, params)})`,
     );
   }
+  // Only the first `limit` extra keys after `after` can be in this page.
+  const extra = (options.extraKeys ?? []).filter((key) => options.after === undefined || key > options.after).slice(0, options.limit);
+  if (extra.length > 0) parts.push(`SELECT key, toInt64(0) AS t FROM (SELECT arrayJoin(${listExpression(extra, params, 'extra_keys')}) AS key)`);
   const rows = await store.query<{ key: string; from_ms: number | string }>(
     `SELECT key, min(t) AS from_ms FROM (${parts.join('\n UNION ALL \n')}) GROUP BY key ORDER BY key LIMIT {limit:UInt32}`,
     params,
@@ -98,28 +107,36 @@ export async function readChangedKeys(
 }
 
 /**
- * The staged or exclusion events of the keys from each key's anchor on
- * (`fromMs`: earlier events belong to journeys that cannot have changed),
- * sorted as compareStaged sorts (event id last, so ties are stable).
+ * The staged or exclusion events of the persons from each person's anchor
+ * on (`fromMs`: earlier events belong to journeys that cannot have
+ * changed), sorted as compareStaged sorts (event id last, so ties are
+ * stable). A person's events are keyed by its identifiers or by an
+ * identifier linked to one of them (an event keyed by a device that carries
+ * the person's userId), so those keys are read and each event's person
+ * checked.
  */
 export async function readPoints(
   store: Store,
   options: { pipeline: string; stageCount: number; keys: readonly string[]; fromMs: readonly number[] },
 ): Promise<Map<string, JourneyPoint[]>> {
   const params: QueryParams = { pipeline: options.pipeline };
-  // As text split in SQL, like keysIn (a long Array parameter parses slowly); arrays only when a key holds a newline.
-  const asText = !options.keys.some((key) => key.includes('\n'));
-  params['anchor_keys'] = asText ? options.keys.join('\n') : options.keys;
-  params['anchor_ms'] = asText ? options.fromMs.join(',') : options.fromMs;
-  const anchorKeys = asText ? "splitByChar('\\n', {anchor_keys:String})" : '{anchor_keys:Array(String)}';
-  const anchorMs = asText ? "arrayMap(x -> toInt64(x), splitByChar(',', {anchor_ms:String}))" : '{anchor_ms:Array(Int64)}';
+  const persons = listExpression(options.keys, params, 'persons');
+  const anchorMs = Array.isArray(params['persons'])
+    ? ((params['anchor_ms'] = options.fromMs), '{anchor_ms:Array(Int64)}')
+    : ((params['anchor_ms'] = options.fromMs.join(',')), "arrayMap(x -> toInt64(x), splitByChar(',', {anchor_ms:String}))");
+  const members = `SELECT identifier FROM identity_persons FINAL
+     WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND person_id IN (SELECT arrayJoin(${persons}))`;
+  const keysOfPersons = `key IN (SELECT arrayJoin(${persons}) UNION ALL ${members}
+     UNION ALL SELECT other FROM identity_links WHERE pipeline = {pipeline:String}
+       AND identifier IN (SELECT arrayJoin(${persons}) UNION ALL ${members}))`;
+  const staged = `pipeline = {pipeline:String} AND ${keysOfPersons} AND (stage_index > 0 OR exclusion_index > 0)`;
+  const columns = ['stage_index', 'exclusion_index', 'channel', 'touchpoint', 'device', 'browser', 'os', 'country', 'segment', 'event_id'];
   const text = await store.queryText(
-    `SELECT key, toUnixTimestamp64Milli(ts), stage_index, exclusion_index, channel, touchpoint, device, browser, os, country, segment
-       FROM events FINAL
-      WHERE pipeline = {pipeline:String} AND ${keysIn(options.keys, params)} AND (stage_index > 0 OR exclusion_index > 0)
-        -- transform() looks the key up in a hash table built once from the constant arrays.
-        AND toUnixTimestamp64Milli(ts) >= transform(key, ${anchorKeys}, ${anchorMs}, toInt64(0))
-      ORDER BY key, ts, stage_index, event_id
+    `SELECT person, t_ms, stage_index, exclusion_index, channel, touchpoint, device, browser, os, country, segment
+       FROM (${eventsWithPerson(columns, staged, true)})
+      -- transform() looks the person up in a hash table built once from the constant arrays.
+      WHERE person IN (SELECT arrayJoin(${persons})) AND t_ms >= transform(person, ${persons}, ${anchorMs}, toInt64(0))
+      ORDER BY person, t_ms, stage_index, event_id
       SETTINGS output_format_json_quote_64bit_integers = 0
       FORMAT JSONCompactEachRow`,
     params,
@@ -127,7 +144,7 @@ export async function readPoints(
   const byKey = new Map<string, JourneyPoint[]>();
   let list: JourneyPoint[] = [];
   let current: string | undefined;
-  for (const row of parseRows(text)) {
+  for (const row of parseCompactRows(text)) {
     const [key, ts, stageIndex, exclusionIndex, channel, touchpoint, device, browser, os, country, segment] = row as [
       string, number, number, number, string, string, string, string, string, string, string,
     ];
@@ -187,7 +204,7 @@ export async function readStoredJourneys(store: Store, pipeline: string, keys: r
     params,
   );
   const byKey = new Map<string, Map<string, StoredJourney>>();
-  for (const [key, journeyId, startMs, endMs, digest] of parseRows(text) as Array<[string, string, number, number, string]>) {
+  for (const [key, journeyId, startMs, endMs, digest] of parseCompactRows(text) as Array<[string, string, number, number, string]>) {
     let ofKey = byKey.get(key);
     if (!ofKey) byKey.set(key, (ofKey = new Map()));
     ofKey.set(journeyId, { startMs, endMs, digest });
@@ -200,10 +217,4 @@ export async function insertJourneyRows(store: Store, rows: readonly unknown[][]
   const parts: string[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_LINE) parts.push(JSON.stringify(rows.slice(i, i + ROWS_PER_LINE)).slice(1, -1));
   await store.insertCompactRows('journeys', JOURNEY_COLUMNS, parts.join('\n') + '\n');
-}
-
-/** JSONCompactEachRow text as rows: one JSON.parse of the whole answer (a call per line cost ~2× more). */
-function parseRows(text: string): unknown[][] {
-  const body = text.trimEnd();
-  return body === '' ? [] : (JSON.parse(`[${body.replaceAll('\n', ',')}]`) as unknown[][]);
 }

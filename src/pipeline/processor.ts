@@ -1,5 +1,6 @@
 import type { Store } from '../stores/store.js';
 import { deadLetterRow, eventRow, sessionRow } from '../stores/rows.js';
+import { LinkWriter } from './link-writer.js';
 import { RowBatcher } from './row-batcher.js';
 import { Sessionizer, type SessionSnapshot, type Tombstone } from '../sessions/sessionizer.js';
 import { buildSessionRecord, buildTombstone } from '../sessions/session-record.js';
@@ -99,6 +100,8 @@ export class JourneyProcessor {
   /** Accepted events checked against copies stored earlier. */
   private readonly copies: CopyCheck;
   private readonly maxOpenGroups: number;
+  /** identity_links rows of the accepted events (docs/semantics.md, "People"). */
+  private readonly links: LinkWriter;
 
   private constructor(
     private readonly options: ProcessorOptions,
@@ -112,6 +115,7 @@ export class JourneyProcessor {
     this.copies = new CopyCheck({ store: options.store, pipeline: options.pipeline.name, rows: this.rows, held: (eventId) => this.pendingLate.has(eventId) });
     this.maxOpenGroups = options.maxOpenGroups ?? defaultMaxOpenGroups();
     this.sessionIds = options.countSessions ? new Set() : undefined;
+    this.links = new LinkWriter(options.pipeline.name);
   }
 
   /** Opens the stream: its watermark and open sessions come back from the store. */
@@ -157,6 +161,7 @@ export class JourneyProcessor {
       this.summary.dead_lettered += deadLetters.length;
       this.summary.valid += accepted.length;
       this.rows.addRows('events', accepted.map((event) => eventRow(this.where, event.classified)));
+      this.rows.addRows('identity_links', this.links.rowsOf(accepted.map((event) => event.classified.event)));
       this.copies.note(accepted);
       this.rows.addRows('dead_letters', deadLetters.map((letter) => deadLetterRow(pipeline.name, letter)));
       deadLettersOfBatch.push(...deadLetters);
@@ -211,6 +216,7 @@ export class JourneyProcessor {
       lateTimesByKey.set(event.key, times);
     }
     this.rows.addRows('events', newRows);
+    this.rows.addRows('identity_links', this.links.rowsOf(late.map((event) => event.classified.event)));
     this.copies.queued(newIds);
     await this.repairAt(lateTimesByKey);
   }

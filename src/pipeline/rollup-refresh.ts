@@ -4,6 +4,7 @@ import { readSql } from '../stores/sql-files.js';
 import { toClickHouseDateTime } from '../stores/datetime.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
 import { refreshJourneys } from './journey-refresh.js';
+import { refreshIdentities } from './identity-refresh.js';
 
 export const DAY_MS = 86_400_000;
 const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'] as const;
@@ -76,8 +77,10 @@ export async function refreshRollups(
   // Journeys are judged against one clock, the pipeline's (its newest stream's watermark, which only grows):
   // a slow partition or a backfill of old events must not turn a closed journey back to open.
   const watermarkMs = Math.max(options.watermarkMs, await storedPipelineWatermarkMs(store, pipeline.name));
+  // People first: a link that arrived changes whose journeys the events belong to.
+  const identities = await refreshIdentities(store, { pipeline, days });
   // Open journeys past their window close even on a refresh with no owed day.
-  const journeyDays = await refreshJourneys(store, { pipeline, days, watermarkMs });
+  const journeyDays = await refreshJourneys(store, { pipeline, days, watermarkMs, extraKeys: identities.keys });
   const runs = consecutiveRuns([...days, ...journeyDays]);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
   if (total === 0) return 0;

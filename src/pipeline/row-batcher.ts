@@ -1,9 +1,9 @@
 import { StoreError, type Store } from '../stores/store.js';
 import { withRetry, type RetryPolicy } from '../stores/retry.js';
-import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, SESSION_COLUMNS } from '../stores/rows.js';
+import { DEAD_LETTER_COLUMNS, EVENT_COLUMNS, IDENTITY_LINK_COLUMNS, SESSION_COLUMNS } from '../stores/rows.js';
 import { RowBuffer } from '../stores/row-buffer.js';
 
-const COLUMNS = { events: EVENT_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
+const COLUMNS = { events: EVENT_COLUMNS, identity_links: IDENTITY_LINK_COLUMNS, sessions: SESSION_COLUMNS, dead_letters: DEAD_LETTER_COLUMNS } as const;
 export type WrittenTable = keyof typeof COLUMNS;
 
 /** What a failed insert reports while it is retried. */
@@ -28,11 +28,17 @@ const WRITE_RETRY_POLICY: RetryPolicy = { attempts: Infinity, baseDelayMs: 500, 
  * while the caller goes on decoding. Measured here: 100k-row inserts write
  * ~25% faster than 20k-row ones (and 300k-row ones slower again). At most one
  * insert is in flight; `ship` waits for the previous one (backpressure).
- * Tables are always written in the order events, dead letters, sessions, so
- * a session row never lands before the events it was built from.
+ * Tables are always written in the order events, identity links, dead
+ * letters, sessions, so a session row never lands before the events it was
+ * built from, nor a link after a checkpoint that covers its event.
  */
 export class RowBatcher {
-  private readonly pending: Record<WrittenTable, RowBuffer> = { events: new RowBuffer(), dead_letters: new RowBuffer(), sessions: new RowBuffer() };
+  private readonly pending: Record<WrittenTable, RowBuffer> = {
+    events: new RowBuffer(),
+    identity_links: new RowBuffer(),
+    dead_letters: new RowBuffer(),
+    sessions: new RowBuffer(),
+  };
   private writes: Promise<void> = Promise.resolve();
   /** Ships started so far; rows added now go out with ship number `shipsStarted + 1`. */
   private shipsStarted = 0;
@@ -99,7 +105,7 @@ export class RowBatcher {
 
   /** Queues the inserts of everything pending, after the inserts queued before. */
   private queuePending(): void {
-    const payloads = (['events', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
+    const payloads = (['events', 'identity_links', 'dead_letters', 'sessions'] as const).map((table) => ({ table, rows: this.pending[table].take() }));
     const ship = ++this.shipsStarted;
     this.writes = this.writes.then(async () => {
       for (const { table, rows } of payloads) {

@@ -29,6 +29,8 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   stage_transitions_hourly: { kind: 'everywhere' },
   touchpoint_transitions_hourly: { kind: 'everywhere' },
   journeys: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, key)' },
+  identity_links: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
+  identity_persons: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
   // Analysis results (bottleneck reports, alert state): a few rows each, read whole.
   bottlenecks: { kind: 'everywhere' },
   alerts: { kind: 'everywhere' },

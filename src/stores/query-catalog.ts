@@ -24,7 +24,7 @@ export interface NamedQuery {
 }
 
 const PARAM_LINE = /^--\s*@param\s+([a-z_][a-z0-9_]*)\s+([^=|]+?)\s*(?:=\s*([^|]*?)\s*)?\|\s*(.*)$/;
-/** `one of session, journey (…)`: the values a parameter takes, so a misspelt one is an error rather than an empty answer. */
+/** `one of session, person (…)`: the values a parameter takes, so a misspelt one is an error rather than an empty answer. */
 const ONE_OF = /^one of ([a-z0-9_]+(?:, [a-z0-9_]+)*)/;
 const PLACEHOLDER = /\{([a-z_][a-z0-9_]*):([^}]+)\}/g;
 const QUERY_NAME = /^[a-z0-9_]+$/;
@@ -92,7 +92,9 @@ export function bindParams(query: NamedQuery, given: Readonly<Record<string, str
   const bound: Record<string, string> = {};
   const missing: string[] = [];
   for (const param of query.params) {
-    const value = given[param.name] ?? param.defaultValue;
+    const givenValue = given[param.name];
+    // The person level's old name still reads as it (docs/semantics.md, "Person journeys").
+    const value = (param.name === 'level' && givenValue === 'journey' ? 'person' : givenValue) ?? param.defaultValue;
     if (value === undefined) missing.push(param.name);
     else if (param.allowed && !param.allowed.includes(value)) {
       throw new QueryParamError(`query ${query.name}: ${param.name} must be one of ${param.allowed.join(', ')} (got "${value}")`);

@@ -57,6 +57,9 @@ export function sessionRow(r: SessionRecord): unknown[] {
   ];
 }
 
+/** identity_links rows (sql/migrations/008_identity.sql): each link in both directions. */
+export const IDENTITY_LINK_COLUMNS = ['pipeline', 'identifier', 'other', 'first_seen', 'forced', 'event_id'] as const;
+
 export const DEAD_LETTER_COLUMNS = ['pipeline', 'id', 'received_at', 'origin_kind', 'origin', 'step', 'reason', 'issues', 'raw', 'raw_base64'] as const;
 
 /** One dead_letters row in DEAD_LETTER_COLUMNS order. */

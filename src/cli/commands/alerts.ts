@@ -11,7 +11,7 @@ import { createWebhookNotifier } from '../../notifiers/webhook-notifier.js';
 import type { AlertNotice, AlertNotifier } from '../../notifiers/notifier.js';
 import { alertTiming } from '../../analysis/alert-timing.js';
 import { compileAlertRule } from '../../analysis/alert-policy.js';
-import { FUNNEL_LEVELS, FUNNEL_MODES } from '../../journey/definition-schema.js';
+import { canonicalLevel, FUNNEL_LEVELS, FUNNEL_MODES } from '../../journey/definition-schema.js';
 import { oneOf } from '../args.js';
 
 /** Help lines of NOTIFY_FLAGS. */
@@ -140,7 +140,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`no alert rule "${values.rule}" in ${definition.name}; rules: ${definition.alerts.map((a) => a.name).join(', ') || '(none)'}`);
   }
   const { fromMs, toMs } = parseTimeRange(values);
-  const level = values.level === undefined ? undefined : oneOf('level', values.level, FUNNEL_LEVELS, definition.funnel.level);
+  const level = values.level === undefined ? undefined : oneOf('level', canonicalLevel(values.level), FUNNEL_LEVELS, definition.funnel.level);
   const mode = values.mode === undefined ? undefined : oneOf('mode', values.mode, FUNNEL_MODES, definition.funnel.mode);
   const selected = definition.alerts
     .filter((rule) => !values.rule || rule.name === values.rule)

@@ -64,7 +64,7 @@ export function renderBottlenecks(report: BottleneckReport, options: { top: numb
     }),
   );
   const top = report.bottlenecks.filter((b) => b.bottleneck).slice(0, options.top);
-  const unit = report.level === 'journey' ? 'journeys' : 'sessions';
+  const unit = report.level === 'person' ? 'journeys' : 'sessions';
   const parts = [`Bottlenecks of ${report.pipeline} (${describeModeAndLevel(report.mode, report.level)}), ${unit} starting ${period}${against}`, table];
   parts.push(`conversion = advanced / (entered − skipped): ${unit} that skipped a stage are not counted in its conversion, its tests or its drivers`);
   if (compared) parts.push('* significant drop (two-proportion z-test on entered − skipped and advanced, Bonferroni over the transitions)');

@@ -46,7 +46,7 @@ export function countsFromLags(rows: ReadonlyArray<{ bucketMs: number; lag: numb
 
 /**
  * Reads an alert source's 5-minute buckets in [fromMs, toMs) from `sessions
- * FINAL` (level session) or `journeys FINAL` (level journey) in the source's
+ * FINAL` (level session) or `journeys FINAL` (level person) in the source's
  * mode, excluded journeys left out: an abandonment rule's started journeys
  * with the time each completed (so that, at any moment, how many were still
  * open is known from stored times alone), or a stage's conversion (closed

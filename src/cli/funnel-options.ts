@@ -9,7 +9,7 @@ export const MODE_LEVEL_HELP = `  --mode reached|ordered|strict|any  how stages 
                          ordered: stages in order, as ClickHouse windowFunnel;
                          strict: in order, as windowFunnel 'strict_order';
                          any: row k = journeys that did k distinct stages, in any order
-  --level session|journey  per session, or per person's journey over funnel.journeyWindow
+  --level session|person per session, or per person (every device and the CRM, stitched) over funnel.journeyWindow
                          (default: the pipeline's funnel.level)`;
 
 const MODE_WORDS: Record<FunnelMode, string> = {

@@ -100,7 +100,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     expect(written).toEqual({ events: 0, letters: 0 });
   });
 
-  it('--level journey follows one person across sessions within the journey window; the next staged event after it starts the next journey', async () => {
+  it('--level person follows one person across sessions within the journey window; the next staged event after it starts the next journey', async () => {
     const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
     const pipeline = compilePipeline({ ...definition, name: 'journey_case' });
     const day = 24 * 60;
@@ -122,13 +122,13 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
       track('Order Completed', { anonymousId: 'ben', at: at(8 * day + 2) }),
     ]);
     await ingestFiles(store, pipeline, [file]);
-    const funnel = (level: 'session' | 'journey', mode: 'ordered' | 'reached') =>
+    const funnel = (level: 'session' | 'person', mode: 'ordered' | 'reached') =>
       readFunnel(store, { pipeline: 'journey_case', stageNames: pipeline.stageNames, level, mode, range: {} });
     const sessions = await funnel('session', 'ordered');
     // Per session the returning visits start at cart without a page view: ordered level 0.
     expect(sessions.stages.slice(0, 6).map((s) => s.entered)).toEqual([2, 2, 2, 0, 0, 0]);
-    const journeys = await funnel('journey', 'ordered');
-    expect(journeys.level).toBe('journey');
+    const journeys = await funnel('person', 'ordered');
+    expect(journeys.level).toBe('person');
     // ann's one journey gets to purchase; ben's first stops at consideration, his second starts at cart: level 0.
     expect(journeys.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.skipped, s.advanced])).toEqual([
       ['awareness', 2, 0, 2],
@@ -142,7 +142,7 @@ describe('CSV ingest (REES46 layout) and person-level journeys', () => {
     // ann: consideration (minute 2) → cart (2 days later) = 2 days − 2 min.
     expect(journeys.stages[2]!.median_time_to_next_ms).toBe(2 * day * 60_000 - 2 * 60_000);
     // Reached mode: ben's second journey enters awareness, interest and consideration as skipped.
-    const reached = await funnel('journey', 'reached');
+    const reached = await funnel('person', 'reached');
     expect(reached.stages.slice(0, 7).map((s) => [s.stage, s.entered, s.skipped, s.advanced, s.dropped])).toEqual([
       ['awareness', 3, 1, 2, 0],
       ['interest', 3, 1, 2, 0],

@@ -144,8 +144,8 @@ describe('journeys funnel --mode on hand-computed sessions (skipped stage, repea
     expect(report).toMatchObject({ mode: 'reached', level: 'session' });
     expect(rows(report.stages)).toEqual(EXPECTED['reached']);
     for (const mode of ['reached', 'ordered', 'strict', 'any']) {
-      const journey = funnel('--level', 'journey', '--mode', mode);
-      expect(journey).toMatchObject({ mode, level: 'journey' });
+      const journey = funnel('--level', 'person', '--mode', mode);
+      expect(journey).toMatchObject({ mode, level: 'person' });
       expect(rows(journey.stages), mode).toEqual(EXPECTED[mode]);
     }
   });

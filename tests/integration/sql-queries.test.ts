@@ -102,10 +102,10 @@ describe('sql/queries', () => {
     const late = await run<{ entered: number }>(store, 'funnel_by_stage', { pipeline: 'ecommerce', from: '2026-11-02T11:00:00Z' });
     expect(late.map((r) => r.entered)).toEqual([1]);
     // Each person here has one journey with the same events: the journey level gives the same funnel.
-    expect(funnelRows(await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce', level: 'journey' }))).toEqual(funnelRows(reached));
+    expect(funnelRows(await run<FunnelRow>(store, 'funnel_by_stage', { pipeline: 'ecommerce', level: 'person' }))).toEqual(funnelRows(reached));
     // A misspelt or retired mode is an error that names the modes, not an empty answer.
     await expect(run(store, 'funnel_by_stage', { pipeline: 'ecommerce', mode: 'furthest' })).rejects.toThrow('mode must be one of reached, ordered, strict, any (got "furthest")');
-    await expect(run(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'person' })).rejects.toThrow('level must be one of session, journey');
+    await expect(run(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'people' })).rejects.toThrow('level must be one of session, person');
   });
 
   it('funnel_ordered_raw: windowFunnel over the raw events, with window and mode', async () => {

@@ -124,8 +124,8 @@ describe('progress moves and touchpoint paths', () => {
     expect(few.map((r) => `${r.from_stage} → ${r.to_stage}`)).toEqual(['(entry) → awareness', 'awareness → interest', 'consideration → (exit)']);
   });
 
-  it('level journey reads the journeys table, with stages passed over', async () => {
-    const rows = await run<Move>(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'journey' });
+  it('level person reads the journeys table, with stages passed over', async () => {
+    const rows = await run<Move>(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'person' });
     expect(byStep(rows, 'from_stage', 'to_stage').get('awareness → purchase')).toMatchObject({ journeys: 1, skipped: 4 });
     const sessions = await run<Move>(store, 'stage_transitions', { pipeline: 'ecommerce', level: 'session' });
     expect(sessions.some((r) => r.to_stage === 'purchase')).toBe(false);

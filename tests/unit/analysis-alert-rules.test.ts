@@ -42,7 +42,7 @@ describe('alert rules in journey definitions', () => {
     });
     // a rule may count people's journeys in another mode; abandonment rules are not counted in `any` mode
     const own = parseDefinition(minimal('alerts:\n  - name: x\n    metric: { abandonmentRate: r }\n    level: journey\n    mode: ordered\n'), 't.yaml');
-    expect(compileAlertRule(own.alerts[0]!, own).source).toMatchObject({ level: 'journey', mode: 'ordered', settleMs: 0, finalMs: 900_000 });
+    expect(compileAlertRule(own.alerts[0]!, own).source).toMatchObject({ level: 'person', mode: 'ordered', settleMs: 0, finalMs: 900_000 });
     expect(() => parseDefinition(minimal('alerts:\n  - name: x\n    metric: { abandonmentRate: r }\n    mode: any\n'), 't.yaml')).toThrow(/no abandonment rule is counted in any mode/);
     expect(parseDefinition(minimal(''), 't.yaml').alerts).toEqual([]);
   });

@@ -35,7 +35,7 @@ describe('shipped journey definitions', () => {
     const funnel = (name: string) => loadDefinition(name, { pipelinesDir: 'pipelines' }).definition.funnel;
     expect(funnel('ecommerce')).toMatchObject({ level: 'session', mode: 'reached', conversionStage: 'purchase' });
     expect(funnel('rees46')).toMatchObject({ level: 'session', mode: 'reached', conversionStage: 'purchase' });
-    expect(funnel('b2b-saas')).toMatchObject({ level: 'journey', mode: 'reached', conversionStage: 'closed-won', journeyWindow: 90 * 86_400_000 });
+    expect(funnel('b2b-saas')).toMatchObject({ level: 'person', mode: 'reached', conversionStage: 'closed-won', journeyWindow: 90 * 86_400_000 });
   });
 
   it('ecommerce lets ordered funnels pass the stages a shop may not track', () => {

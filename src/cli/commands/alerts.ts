@@ -32,7 +32,7 @@ Usage: journeys alerts check --pipeline <name|file> [options]
 
 ${PIPELINE_HELP}
   --rule <name>          only this alert rule
-  --level session|journey, --mode reached|ordered|strict|any
+  --level session|person, --mode reached|ordered|strict|any
                          only the rules counted at this level / in this mode (each rule's level
                          and mode default to the pipeline's funnel.level and funnel.mode)
   --from <ISO> --to <ISO>  buckets in this range (check: default all data; list: by bucket_start)

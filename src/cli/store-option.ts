@@ -82,10 +82,24 @@ export async function openStore(flags: { store?: string | undefined; database?: 
  */
 async function warnIfWrittenBefore006(store: Store): Promise<void> {
   const stale = await store.query<{ pipeline: string }>('SELECT pipeline FROM sessions WHERE is_deleted = 0 AND empty(funnel_modes) LIMIT 1');
-  if (stale.length === 0) return;
+  if (stale.length === 0) return warnIfUnstitched(store);
   process.stderr.write(
     `journeys: ${store.description} holds sessions written by an earlier version (pipeline ${stale[0]!.pipeline}): reports leave them out until ` +
       `\`journeys migrate --pipeline ${stale[0]!.pipeline}\` rebuilds them from the stored events\n`,
+  );
+}
+
+/**
+ * Person-level rollups written before identity stitching (migration 008)
+ * carry the level's old name `journey`: reports at level person leave them
+ * out until `journeys migrate --pipeline` rebuilds them per person.
+ */
+async function warnIfUnstitched(store: Store): Promise<void> {
+  const old = await store.query<{ pipeline: string }>("SELECT pipeline FROM funnel_hourly WHERE level = 'journey' LIMIT 1");
+  if (old.length === 0) return;
+  process.stderr.write(
+    `journeys: ${store.description} holds journeys written before identity stitching (pipeline ${old[0]!.pipeline}): person-level reports leave them out until ` +
+      `\`journeys migrate --pipeline ${old[0]!.pipeline}\` rebuilds them per person from the stored events\n`,
   );
 }
 

@@ -22,12 +22,14 @@ export interface PipelineStoreState {
   staleSessions: number;
   /** funnel_hourly rows (migration 006 dropped the rollups). */
   rollupRows: number;
+  /** Written before identity stitching (migration 008): person-level rollups under the old level name, or events with two identifiers and no identity links. */
+  unstitched: boolean;
 }
 
 /** Whether the pipeline's derived tables need a rebuild from `events`, and which. */
 export function needsRebuild(state: PipelineStoreState): 'sessions' | 'rollups' | undefined {
   if (state.staleSessions > 0) return 'sessions';
-  if (state.sessions > 0 && state.rollupRows === 0) return 'rollups';
+  if (state.sessions > 0 && (state.rollupRows === 0 || state.unstitched)) return 'rollups';
   return undefined;
 }
 
@@ -57,7 +59,7 @@ export async function inspectStore(store: Store): Promise<PipelineStoreState[]> 
       sessions = Number(final?.sessions ?? 0);
       stale = Number(final?.stale ?? 0);
     }
-    states.push({ pipeline: row.pipeline, sessions, staleSessions: stale, rollupRows: rollupRows.get(row.pipeline) ?? 0 });
+    states.push({ pipeline: row.pipeline, sessions, staleSessions: stale, rollupRows: rollupRows.get(row.pipeline) ?? 0, unstitched: await isUnstitched(store, row.pipeline) });
   }
   return states;
 }
@@ -131,6 +133,7 @@ export async function rebuildStore(
     result.openSessions += written.openSessions;
     result.tombstones += written.tombstones;
   }
+  await backfillLinks(store, pipeline.name);
   result.days = await sessionDays(store, pipeline.name);
   result.rollupDaysRebuilt = await refreshRollups(store, {
     pipeline,
@@ -256,6 +259,48 @@ async function sessionDays(store: Store, pipeline: string): Promise<number[]> {
     { pipeline },
   );
   return rows.map((row) => Number(row.day) * DAY_MS);
+}
+
+/** `level = 'journey'` rollup rows (the person level's old name), or linkable events without any link. */
+async function isUnstitched(store: Store, pipeline: string): Promise<boolean> {
+  const [row] = await store.query<{ old_level: number | string; links: number | string; linkable: number | string }>(
+    `SELECT
+       (SELECT count() FROM (SELECT 1 FROM funnel_hourly WHERE pipeline = {pipeline:String} AND level = 'journey' LIMIT 1)) AS old_level,
+       (SELECT count() FROM (SELECT 1 FROM identity_links WHERE pipeline = {pipeline:String} LIMIT 1)) AS links,
+       (SELECT count() FROM (SELECT 1 FROM events WHERE pipeline = {pipeline:String} AND ${IDENTIFIER_COUNT} >= 2 LIMIT 1)) AS linkable`,
+    { pipeline },
+  );
+  return Number(row?.old_level ?? 0) > 0 || (Number(row?.links ?? 0) === 0 && Number(row?.linkable ?? 0) > 0);
+}
+
+const IDENTIFIER_COUNT = "((user_id != '') + (contact_id != '') + (email_hash != '') + (anonymous_id != ''))";
+
+/**
+ * A store written before identity stitching has events but no identity
+ * links: they are derived once from the events' identifier columns, as the
+ * ingest would have written them (every pair of an event's identifiers, at
+ * its earliest time). Alias calls are not in `events` (their previousId is
+ * not stored), so their links need the alias messages ingested again.
+ */
+async function backfillLinks(store: Store, pipeline: string): Promise<void> {
+  const [row] = await store.query<{ links: number | string }>(
+    'SELECT count() AS links FROM (SELECT 1 FROM identity_links WHERE pipeline = {pipeline:String} LIMIT 1)',
+    { pipeline },
+  );
+  if (Number(row?.links ?? 0) > 0) return;
+  await store.command(
+    `INSERT INTO identity_links (pipeline, identifier, other, first_seen, forced, event_id)
+     SELECT pipeline, pair.1, pair.2, min(ts), 0, argMin(event_id, (ts, event_id))
+       FROM (
+         SELECT pipeline, ts, event_id,
+                arrayFilter(x -> x != '', [if(user_id != '', concat('u:', user_id), ''), if(contact_id != '', concat('c:', contact_id), ''),
+                                           if(email_hash != '', concat('e:', email_hash), ''), if(anonymous_id != '', concat('a:', anonymous_id), '')]) AS ids
+           FROM events WHERE pipeline = {pipeline:String} AND ${IDENTIFIER_COUNT} >= 2
+       )
+       ARRAY JOIN arrayFlatten(arrayMap(i -> arrayMap(j -> (ids[i], ids[j]), arrayFilter(j -> j != i, range(1, length(ids) + 1))), range(1, length(ids) + 1))) AS pair
+      GROUP BY pipeline, pair.1, pair.2`,
+    { pipeline },
+  );
 }
 
 /** The same event stored twice (same time, id hash and stage) counts once, as in repair. */

@@ -124,7 +124,9 @@ async function rebuildStale(store: Store, pipeline: ReturnType<typeof compilePip
     const why =
       what === 'sessions'
         ? `${count(state.staleSessions)} of ${count(state.sessions)} sessions were written by an earlier version (no funnel progress)`
-        : `sessions but no rollups`;
+        : state.unstitched
+          ? 'journeys written before identity stitching (per identity key, not per person)'
+          : `sessions but no rollups`;
     lines.push(`${state.pipeline}: ${why}; stores written by an earlier version need journeys migrate --pipeline ${state.pipeline} to rebuild them from events`);
   }
   return lines;

@@ -7,7 +7,7 @@ import { createCsvTimeReader } from './csv-time.js';
 import { eventTimeIssue, type DecodeContext } from './decode-context.js';
 import { issuesFromZod, summarizeIssues } from './issues.js';
 import { dead, ok, type StepResult } from '../core/result.js';
-import { stableId } from '../core/hash.js';
+import { hashEmail, stableId } from '../core/hash.js';
 
 const STEP = 'decode-csv';
 const NUMBER = /^\s*(-?\d+(\.\d+)?([eE][-+]?\d+)?)?\s*$/;
@@ -33,6 +33,8 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
   rule(mapping.key, { required: true, maxLength: limits.maxIdLength });
   if (mapping.eventId) rule(mapping.eventId, { required: true, maxLength: limits.maxIdLength });
   if (mapping.sourceSessionId) rule(mapping.sourceSessionId, { maxLength: limits.maxIdLength });
+  const identifiers = mapping.identifiers ?? {};
+  for (const column of [identifiers.anonymousId, identifiers.userId, identifiers.contactId]) if (column) rule(column, { maxLength: limits.maxIdLength });
   for (const column of mapping.numeric) rule(column, { numeric: true });
   const shape: Record<string, z.ZodType> = {};
   for (const [column, { maxLength, required, numeric }] of rules) {
@@ -58,10 +60,15 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
     const timeIssue = eventTimeIssue(timestampMs, ctx.receivedAtMs, limits, mapping.timestamp);
     if (timeIssue) return dead(STEP, timeIssue.message, [timeIssue]);
     const keyValue = fields[mapping.key]!.trim();
+    // The key column is its kind's identifier; an identifier column fills the others (and may name the key's kind too: the key wins).
+    const idOf = (kind: 'anonymousId' | 'userId' | 'contactId') =>
+      mapping.keyKind === kind ? keyValue : identifiers[kind] ? (fields[identifiers[kind]] ?? '').trim() : '';
+    const email = identifiers.email ? (fields[identifiers.email] ?? '').trim() : '';
     // No prototype: a column named __proto__ is a property like any other.
     const properties: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const [column, value] of Object.entries(fields)) {
-      if (!kept || kept.has(column)) properties[column] = value;
+      // The email column is never kept: emails are stored only as a salted hash.
+      if ((!kept || kept.has(column)) && column !== identifiers.email) properties[column] = value;
     }
     return ok({
       eventId: mapping.eventId ? fields[mapping.eventId]! : stableId('csv', raw),
@@ -71,10 +78,10 @@ export function createCsvRowDecoder(mapping: CsvMapping, limits: InputLimits) {
       timestampMs: timestampMs!,
       receivedAtMs: ctx.receivedAtMs,
       key: identityKey({ [mapping.keyKind]: keyValue }, [mapping.keyKind])!,
-      anonymousId: mapping.keyKind === 'anonymousId' ? keyValue : '',
-      userId: mapping.keyKind === 'userId' ? keyValue : '',
-      contactId: mapping.keyKind === 'contactId' ? keyValue : '',
-      emailHash: '',
+      anonymousId: idOf('anonymousId'),
+      userId: idOf('userId'),
+      contactId: idOf('contactId'),
+      emailHash: email.includes('@') && ctx.emailSalt ? hashEmail(email, ctx.emailSalt) : '',
       sourceSessionId: mapping.sourceSessionId ? (fields[mapping.sourceSessionId] ?? '') : '',
       ...NO_WEB_CONTEXT,
       properties,

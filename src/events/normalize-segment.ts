@@ -32,6 +32,13 @@ function campaignOf(campaign: NonNullable<SegmentMessage['context']>['campaign']
   };
 }
 
+/** properties.email is read (as a salted hash) but never stored: a copy without it, only when it is there. */
+function withoutEmail(properties: Record<string, unknown>): Record<string, unknown> {
+  if (!Object.hasOwn(properties, 'email')) return properties;
+  const { email: _email, ...rest } = properties;
+  return rest;
+}
+
 /** Turns a validated Segment message into a JourneyEvent (time corrected, identity keyed). */
 export function normalizeSegment(message: SegmentMessage, raw: string, ctx: DecodeContext): StepResult<JourneyEvent> {
   const times = segmentTimesMs(message);
@@ -49,7 +56,7 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
   const context = message.context ?? {};
   const page = context.page ?? {};
   // Properties are not validated (any JSON object): their values go through textOf.
-  const properties = message.properties ?? {};
+  const properties = withoutEmail(message.properties ?? {});
   const name = message.type === 'track' ? message.event! : (message.name ?? textOf(properties['name']) ?? '');
   return ok({
     eventId: message.messageId ?? stableId('content', raw),
@@ -62,7 +69,7 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
     anonymousId: message.anonymousId ?? '',
     userId: message.userId ?? '',
     contactId: '',
-    emailHash: ctx.emailSalt ? emailHashOf(message, properties, ctx.emailSalt) : '',
+    emailHash: ctx.emailSalt ? emailHashOf(message, message.properties ?? {}, ctx.emailSalt) : '',
     previousId: message.type === 'alias' ? (textOf((message as { previousId?: unknown }).previousId) ?? '') : '',
     sourceSessionId: '',
     pageUrl: page.url ?? textOf(properties['url']) ?? '',

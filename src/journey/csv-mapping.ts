@@ -22,6 +22,15 @@ export const csvMappingSchema = z
     event: z.string().min(1).describe('Column holding the event name'),
     key: z.string().min(1).describe('Column holding the identity key'),
     keyKind: z.enum(IDENTITY_FIELDS).default('userId').describe('Which identity the key column carries'),
+    identifiers: z
+      .strictObject({
+        anonymousId: z.string().min(1).optional(),
+        userId: z.string().min(1).optional(),
+        contactId: z.string().min(1).optional(),
+        email: z.string().min(1).optional().describe('Hashed with JOURNEYS_EMAIL_SALT; ignored without it'),
+      })
+      .optional()
+      .describe('Further columns holding identifiers of the row: a row with two of them links them into one person (docs/semantics.md, "People")'),
     eventId: z.string().optional().describe('Column holding a unique event id; else a content hash of the row'),
     sourceSessionId: z.string().optional().describe('Column holding the session id the source assigned'),
     source: z.enum(['site', 'crm']).default('site'),
@@ -45,7 +54,7 @@ export const csvMappingSchema = z
       if (roles.includes(column)) {
         ctx.addIssue({ code: 'custom', path: ['optional', i], message: `${column} holds the time, event, key or event id: it cannot be optional` });
       } else if (!named.has(column)) {
-        ctx.addIssue({ code: 'custom', path: ['optional', i], message: `${column} is not a column this mapping names (sourceSessionId, numeric, properties)` });
+        ctx.addIssue({ code: 'custom', path: ['optional', i], message: `${column} is not a column this mapping names (sourceSessionId, identifiers, numeric, properties)` });
       }
     });
   });
@@ -57,8 +66,9 @@ function roleColumns(mapping: Pick<CsvMapping, 'timestamp' | 'event' | 'key' | '
   return [mapping.timestamp, mapping.event, mapping.key, ...(mapping.eventId ? [mapping.eventId] : [])];
 }
 
-function namedColumns(mapping: Pick<CsvMapping, 'sourceSessionId' | 'numeric' | 'properties'>): string[] {
-  return [...(mapping.sourceSessionId ? [mapping.sourceSessionId] : []), ...mapping.numeric, ...(mapping.properties ?? [])];
+function namedColumns(mapping: Pick<CsvMapping, 'sourceSessionId' | 'numeric' | 'properties' | 'identifiers'>): string[] {
+  const identifiers = Object.values(mapping.identifiers ?? {}).filter((column): column is string => column !== undefined);
+  return [...(mapping.sourceSessionId ? [mapping.sourceSessionId] : []), ...identifiers, ...mapping.numeric, ...(mapping.properties ?? [])];
 }
 
 /** The columns a file's header must have (`required`) and may lack (`optional`), each named once. */

@@ -28,16 +28,16 @@ const STITCH_IDENTIFIER = `multiIf(user_id != '', concat('u:', user_id), contact
  * Events matching `where`, as the named columns plus `person` (the person
  * each belongs to at its time: identity_persons by ASOF join, the stitch
  * identifier itself when it has no assignment) and `t_ms`. Only the
- * assignments of the events' identifiers are read.
+ * assignments of `assignedIn` are read: by default those of the events'
+ * own stitch identifiers.
  */
-function eventsWithPerson(columns: readonly string[], where: string, final: boolean): string {
+function eventsWithPerson(columns: readonly string[], where: string, final: boolean, assignedIn = `(SELECT ${STITCH_IDENTIFIER} FROM events WHERE ${where})`): string {
   return `SELECT if(m.person_id = '', e.stitch_id, m.person_id) AS person, e.t_ms AS t_ms, ${columns.map((c) => `e.${c} AS ${c}`).join(', ')}
     FROM (SELECT ${columns.join(', ')}, ${STITCH_IDENTIFIER} AS stitch_id, toUnixTimestamp64Milli(ts) AS t_ms
             FROM events ${final ? 'FINAL' : ''} WHERE ${where}) AS e
     ASOF LEFT JOIN
          (SELECT identifier, from_ms, person_id FROM identity_persons FINAL
-           WHERE pipeline = {pipeline:String} AND is_deleted = 0
-             AND identifier IN (SELECT ${STITCH_IDENTIFIER} FROM events WHERE ${where})) AS m
+           WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND identifier IN ${assignedIn}) AS m
       ON e.stitch_id = m.identifier AND e.t_ms >= m.from_ms`;
 }
 
@@ -119,21 +119,20 @@ export async function readPoints(
   store: Store,
   options: { pipeline: string; stageCount: number; keys: readonly string[]; fromMs: readonly number[] },
 ): Promise<Map<string, JourneyPoint[]>> {
+  const { members, keys } = await readIdentifiersOf(store, options.pipeline, options.keys);
   const params: QueryParams = { pipeline: options.pipeline };
   const persons = listExpression(options.keys, params, 'persons');
   const anchorMs = Array.isArray(params['persons'])
     ? ((params['anchor_ms'] = options.fromMs), '{anchor_ms:Array(Int64)}')
     : ((params['anchor_ms'] = options.fromMs.join(',')), "arrayMap(x -> toInt64(x), splitByChar(',', {anchor_ms:String}))");
-  const members = `SELECT identifier FROM identity_persons FINAL
-     WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND person_id IN (SELECT arrayJoin(${persons}))`;
-  const keysOfPersons = `key IN (SELECT arrayJoin(${persons}) UNION ALL ${members}
-     UNION ALL SELECT other FROM identity_links WHERE pipeline = {pipeline:String}
-       AND identifier IN (SELECT arrayJoin(${persons}) UNION ALL ${members}))`;
-  const staged = `pipeline = {pipeline:String} AND ${keysOfPersons} AND (stage_index > 0 OR exclusion_index > 0)`;
+  const staged = `pipeline = {pipeline:String} AND ${inList('key', keys, params, 'event_keys')} AND (stage_index > 0 OR exclusion_index > 0)`;
+  // An event belongs to one of the persons only if its stitch identifier is one of them or assigned to one of them:
+  // the assignments of the persons' identifiers decide it (others may read wrong, but are left out).
+  const assignedIn = `(SELECT arrayJoin(${listExpression([...options.keys, ...members], params, 'assigned')}))`;
   const columns = ['stage_index', 'exclusion_index', 'channel', 'touchpoint', 'device', 'browser', 'os', 'country', 'segment', 'event_id'];
   const text = await store.queryText(
     `SELECT person, t_ms, stage_index, exclusion_index, channel, touchpoint, device, browser, os, country, segment
-       FROM (${eventsWithPerson(columns, staged, true)})
+       FROM (${eventsWithPerson(columns, staged, true, assignedIn)})
       -- transform() looks the person up in a hash table built once from the constant arrays.
       WHERE person IN (SELECT arrayJoin(${persons})) AND t_ms >= transform(person, ${persons}, ${anchorMs}, toInt64(0))
       ORDER BY person, t_ms, stage_index, event_id
@@ -160,6 +159,28 @@ export async function readPoints(
     list.push({ timestampMs: ts, stageIndex: stage, exclusionIndex: exclusion, channel, touchpoint, device, browser, os, country, segment });
   }
   return byKey;
+}
+
+/**
+ * The identifiers assigned to the persons (`members`), and the keys their
+ * events are stored under: the persons, the members, and every identifier
+ * linked to one of them (an event keyed by a device that carries the
+ * person's userId; a shared device left out of stitching).
+ */
+async function readIdentifiersOf(store: Store, pipeline: string, persons: readonly string[]): Promise<{ members: string[]; keys: string[] }> {
+  const params: QueryParams = { pipeline };
+  const list = listExpression(persons, params, 'persons');
+  const rows = await store.query<{ identifier: string; member: number }>(
+    `WITH members AS (SELECT DISTINCT identifier FROM identity_persons FINAL
+                       WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND person_id IN (SELECT arrayJoin(${list})))
+     SELECT identifier, 1 AS member FROM members
+     UNION ALL
+     SELECT DISTINCT other AS identifier, 0 AS member FROM identity_links
+      WHERE pipeline = {pipeline:String} AND (identifier IN (SELECT arrayJoin(${list})) OR identifier IN (SELECT identifier FROM members))`,
+    params,
+  );
+  const members = rows.filter((row) => Number(row.member) === 1).map((row) => row.identifier);
+  return { members, keys: [...new Set([...persons, ...rows.map((row) => row.identifier)])] };
 }
 
 export interface StoredJourney {

@@ -1,6 +1,9 @@
 -- The journey of one identity: its events in time order with the session each belongs to.
 -- key is the identity key: the first present field of the pipeline's identity order,
 -- prefixed by its kind (a:<anonymousId>, u:<userId>, c:<contactId>), e.g. a:4f1c….
+-- One key only, not stitched: a person's other devices and CRM contact are other keys, and a
+-- shared device's key holds the events of several persons. For a person's events on every device
+-- and in the CRM, each with its person, use person_journey (docs/semantics.md, "People").
 -- Reads events by its primary key: fast at any size.
 -- @param pipeline String | pipeline name
 -- @param key String | identity key, e.g. a:<anonymousId> or u:<userId>

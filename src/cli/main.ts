@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   abandonment: { summary: 'abandonment rates per rule (e.g. checkout → purchase within 1h)', load: () => import('./commands/abandonment.js') },
   bottlenecks: { summary: 'the stage transitions that lose the most, and the segments driving it', load: () => import('./commands/bottlenecks.js') },
   alerts: { summary: 'check or list abandonment/conversion alerts (check, list)', load: () => import('./commands/alerts.js') },
+  person: { summary: "one person's journey across devices and the CRM: identifiers, sessions, events", load: () => import('./commands/person.js') },
   sql: { summary: 'run a named query (sql/queries, --list), a SQL file or a query', load: () => import('./commands/sql.js') },
   migrate: { summary: 'create or upgrade the ClickHouse tables', load: () => import('./commands/migrate.js') },
 };

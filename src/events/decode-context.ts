@@ -6,7 +6,8 @@ import { describeTimeMs, isTimeInRange } from './civil-time.js';
 /** What normalization needs besides the record: limits, identity order, salt, arrival time. */
 export interface DecodeContext {
   limits: InputLimits;
-  identity: IdentityOrder;
+  /** The sessions' key order; stitching settings are not read while decoding. */
+  identity: Pick<IdentityOrder, 'site' | 'crm'>;
   /** Salt for email hashes; without one, emails are not kept at all. */
   emailSalt: string | undefined;
   /**

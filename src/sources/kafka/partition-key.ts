@@ -7,7 +7,7 @@ import type { IdentityOrder } from '../../events/identity.js';
  * events, contactId for CRM events by default. Same person, same key, same
  * partition: their sessions are built by one sessionizer.
  */
-export function partitionKeyOf(event: JourneyEvent, identity: IdentityOrder): string | null {
+export function partitionKeyOf(event: JourneyEvent, identity: Pick<IdentityOrder, 'site' | 'crm'>): string | null {
   const order = event.source === 'crm' ? identity.crm : identity.site;
   for (const field of order) {
     const value = event[field];

@@ -75,7 +75,7 @@ export function resolvePersons(links: readonly IdentityLink[], settings: StitchS
   for (const link of sorted) {
     add(link.a);
     add(link.b);
-    if (!link.forced) {
+    if (link.seenUnforced) {
       seenOutsideAlias.add(link.a);
       seenOutsideAlias.add(link.b);
     }
@@ -127,18 +127,29 @@ export function resolvePersons(links: readonly IdentityLink[], settings: StitchS
   return assignments;
 }
 
-/** Distinct pairs (a < b), each at its earliest sighting, forced if any sighting was; sorted by first-seen time, then identifiers. */
-function normalized(links: readonly IdentityLink[]): IdentityLink[] {
-  const byPair = new Map<string, IdentityLink>();
+/** A distinct pair; `seenUnforced`: some sighting was not an alias (its identifiers were seen outside one). */
+interface PairLink extends IdentityLink {
+  seenUnforced: boolean;
+}
+
+/**
+ * Distinct pairs (a < b), each at its earliest sighting, forced if any
+ * sighting was; sorted by first-seen time, then identifiers. An identify
+ * and an alias often carry the same pair (anonymousId–userId): forced for
+ * the limits, yet its identifiers were seen outside an alias.
+ */
+function normalized(links: readonly IdentityLink[]): PairLink[] {
+  const byPair = new Map<string, PairLink>();
   for (const link of links) {
     if (link.a === link.b) continue;
     const [a, b] = link.a < link.b ? [link.a, link.b] : [link.b, link.a];
     const pair = `${a}\n${b}`;
     const known = byPair.get(pair);
-    if (!known) byPair.set(pair, { a, b, firstSeenMs: link.firstSeenMs, forced: link.forced });
+    if (!known) byPair.set(pair, { a, b, firstSeenMs: link.firstSeenMs, forced: link.forced, seenUnforced: !link.forced });
     else {
       known.firstSeenMs = Math.min(known.firstSeenMs, link.firstSeenMs);
       known.forced ||= link.forced;
+      known.seenUnforced ||= !link.forced;
     }
   }
   return [...byPair.values()].sort((x, y) => x.firstSeenMs - y.firstSeenMs || compareText(x.a, y.a) || compareText(x.b, y.b));

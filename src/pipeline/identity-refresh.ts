@@ -72,7 +72,7 @@ async function readComponents(store: Store, pipeline: string, seeds: readonly st
     const found = await readLinksOf(store, pipeline, frontier, maxLinks);
     const next = new Set<string>();
     for (const [identifier, links] of found) {
-      if (links.length > maxLinks) continue;
+      if (new Set(links.map((link) => link.b)).size > maxLinks) continue;
       linksOf.set(identifier, links);
       for (const link of links) if (!visited.has(link.b)) next.add(link.b);
     }

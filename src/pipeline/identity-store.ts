@@ -37,7 +37,7 @@ export async function readSeedIdentifiers(
 export async function readLinksOf(store: Store, pipeline: string, identifiers: readonly string[], maxLinks: number): Promise<Map<string, IdentityLink[]>> {
   const params: QueryParams = { pipeline, per_identifier: maxLinks + 1 };
   const text = await store.queryText(
-    `SELECT identifier, other, toUnixTimestamp64Milli(min(first_seen)), max(forced)
+    `SELECT identifier, other, toUnixTimestamp64Milli(min(first_seen)), max(forced), min(forced)
        FROM identity_links
       WHERE pipeline = {pipeline:String} AND ${inList('identifier', identifiers, params, 'identifiers')}
       GROUP BY identifier, other
@@ -48,10 +48,12 @@ export async function readLinksOf(store: Store, pipeline: string, identifiers: r
     params,
   );
   const byIdentifier = new Map<string, IdentityLink[]>();
-  for (const [a, b, firstSeenMs, forced] of parseCompactRows(text) as Array<[string, string, number, number]>) {
+  for (const [a, b, firstSeenMs, anyForced, anyUnforced] of parseCompactRows(text) as Array<[string, string, number, number, number]>) {
     let list = byIdentifier.get(a);
     if (!list) byIdentifier.set(a, (list = []));
-    list.push({ a, b, firstSeenMs, forced: forced === 1 });
+    // A pair both aliased and seen on an ordinary event comes back as both: forced for the limits, seen outside an alias for the person id.
+    if (anyForced === 1) list.push({ a, b, firstSeenMs, forced: true });
+    if (anyUnforced === 0) list.push({ a, b, firstSeenMs, forced: false });
   }
   return byIdentifier;
 }

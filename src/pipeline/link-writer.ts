@@ -36,6 +36,11 @@ export class LinkWriter {
     return rows;
   }
 
+  /** Forgets every pair (a copy written with them was taken back): the next sightings are written again. */
+  forget(): void {
+    this.written.clear();
+  }
+
   private remember(pair: string, timestampMs: number): void {
     // Map keeps insertion order: re-inserting makes the pair the newest; the oldest goes first.
     this.written.delete(pair);

@@ -216,7 +216,8 @@ export class JourneyProcessor {
       lateTimesByKey.set(event.key, times);
     }
     this.rows.addRows('events', newRows);
-    this.rows.addRows('identity_links', this.links.rowsOf(late.map((event) => event.classified.event)));
+    // Only events new to the store link: a stored copy at another time must not move a login.
+    this.rows.addRows('identity_links', this.links.rowsOf(late.filter((event) => !stored.has(event.eventId)).map((event) => event.classified.event)));
     this.copies.queued(newIds);
     await this.repairAt(lateTimesByKey);
   }
@@ -233,6 +234,8 @@ export class JourneyProcessor {
     this.summary.duplicates += copies.length;
     await this.rows.flush();
     await deleteEventCopies(this.options.store, this.options.pipeline.name, copies);
+    // The pairs the copies wrote are forgotten with them: a later sighting must be written again.
+    this.links.forget();
     const timesByKey = new Map<string, number[]>();
     for (const copy of copies) {
       const times = timesByKey.get(copy.key) ?? [];

@@ -88,4 +88,11 @@ export async function deleteEventCopies(store: Store, pipeline: string, copies: 
       times: copies.map((copy) => copy.timestampMs),
     },
   );
+  // The identity links the copies wrote (same event id, the copy's time): the stored event's own links stay.
+  const links = cluster ? `${localTableOf('identity_links')} ON CLUSTER ${cluster}` : 'identity_links';
+  await store.command(
+    `DELETE FROM ${links} WHERE pipeline = {pipeline:String} AND event_id IN {ids:Array(String)}
+        AND has(arrayZip({ids:Array(String)}, {times:Array(Int64)}), (event_id, toUnixTimestamp64Milli(first_seen)))`,
+    { pipeline, ids: copies.map((copy) => copy.eventId), times: copies.map((copy) => copy.timestampMs) },
+  );
 }

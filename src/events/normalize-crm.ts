@@ -50,7 +50,7 @@ export function normalizeCrm(envelope: CrmEnvelope, ctx: DecodeContext): StepRes
     anonymousId: envelope.anonymousId ?? '',
     userId: envelope.userId ?? '',
     contactId: envelope.contactId,
-    emailHash: envelope.email && ctx.emailSalt ? hashEmail(envelope.email, ctx.emailSalt) : '',
+    emailHash: envelope.email?.includes('@') && ctx.emailSalt ? hashEmail(envelope.email, ctx.emailSalt) : '',
     sourceSessionId: '',
     ...NO_WEB_CONTEXT,
     properties: { ...envelope.properties, ...detailOf(envelope) },

@@ -2,14 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { openTestStore } from '../helpers/store.js';
 import { createTopics, kafkaBrokers, randomName } from '../helpers/kafka.js';
-import { parseDefinition } from '../../src/journey/load-definition.js';
-import { compilePipeline, type CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
+import type { CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { KafkaRunner } from '../../src/sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema } from '../../src/sources/kafka/kafka-options.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { MetricsRegistry } from '../../src/observability/metrics.js';
 import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
+import { personPipeline } from '../helpers/person-pipeline.js';
 
 /**
  * The person of docs/semantics.md ("People", worked example) through a real
@@ -24,28 +24,7 @@ const DAY = 24 * H;
 const T0 = Date.UTC(2026, 9, 1, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function definition(name: string): CompiledPipeline {
-  return compilePipeline(
-    parseDefinition(
-      `
-name: ${name}
-stages:
-  - name: visit
-    match: [{ type: page }]
-  - name: signup
-    match: [{ event: Signed Up }]
-  - name: lead
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: lead } } }]
-  - name: mql
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: mql } } }]
-  - name: won
-    match: [{ source: crm, event: deal_stage_changed, where: { properties.to: { equals: closed_won } } }]
-funnel: { level: person, journeyWindow: 90d, conversionStage: won }
-`,
-      `${name}.yaml`,
-    ),
-  );
-}
+const definition = (name: string): CompiledPipeline => personPipeline(name);
 
 const segment = (id: string, type: string, ms: number, ids: Record<string, string>, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ type, messageId: id, ...ids, timestamp: iso(ms), properties: {}, context: {}, ...extra });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, writeTemp } from '../helpers/store.js';
-import { parseDefinition } from '../../src/journey/load-definition.js';
-import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../src/pipeline/compiled-pipeline.js';
+import type { CompiledPipeline, RawRecord } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
 import { JourneyProcessor } from '../../src/pipeline/processor.js';
 import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import { hashEmail } from '../../src/core/hash.js';
 import { Prng } from '../../src/sources/generator/prng.js';
 import type { Store } from '../../src/stores/store.js';
+import { personPipeline } from '../helpers/person-pipeline.js';
 
 /**
  * Identity stitching end to end (docs/semantics.md, "People: identity
@@ -21,29 +21,7 @@ const H = 3_600_000;
 const DAY = 24 * H;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function definition(name: string, identity = '') {
-  return compilePipeline(
-    parseDefinition(
-      `
-name: ${name}
-stages:
-  - name: visit
-    match: [{ type: page }]
-  - name: signup
-    match: [{ event: Signed Up }]
-  - name: lead
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: lead } } }]
-  - name: mql
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: mql } } }]
-  - name: won
-    match: [{ source: crm, event: deal_stage_changed, where: { properties.to: { equals: closed_won } } }]
-funnel: { level: person, journeyWindow: 90d, conversionStage: won }
-${identity}
-`,
-      `${name}.yaml`,
-    ),
-  );
-}
+const definition = (name: string, identity = '') => personPipeline(name, identity);
 
 /** Lines with fixed ids (the id is the argument `id`), so two pipelines can ingest the very same lines. */
 type Ids = { anonymousId?: string; userId?: string };

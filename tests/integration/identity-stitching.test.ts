@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestStore, writeTemp } from '../helpers/store.js';
-import { parseDefinition } from '../../src/journey/load-definition.js';
-import { compilePipeline, type CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
+import { personPipeline } from '../helpers/person-pipeline.js';
+import type { CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
 import { JourneyProcessor } from '../../src/pipeline/processor.js';
 import { readFunnel } from '../../src/metrics/funnel-reader.js';
@@ -18,28 +18,7 @@ const DAY = 24 * H;
 const T0 = Date.UTC(2026, 9, 1, 10, 0, 0);
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function definition(name: string) {
-  return compilePipeline(
-    parseDefinition(
-      `
-name: ${name}
-stages:
-  - name: visit
-    match: [{ type: page }]
-  - name: signup
-    match: [{ event: Signed Up }]
-  - name: lead
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: lead } } }]
-  - name: mql
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: mql } } }]
-  - name: won
-    match: [{ source: crm, event: deal_stage_changed, where: { properties.to: { equals: closed_won } } }]
-funnel: { level: person, journeyWindow: 90d, conversionStage: won }
-`,
-      `${name}.yaml`,
-    ),
-  );
-}
+const definition = (name: string) => personPipeline(name);
 
 let n = 0;
 const segment = (type: string, ms: number, ids: { anonymousId?: string; userId?: string }, extra: Record<string, unknown> = {}) =>

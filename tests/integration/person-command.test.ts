@@ -3,6 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { writeTemp } from '../helpers/store.js';
 import { journeys, tempStore } from '../helpers/run-cli.js';
 import { hashEmail } from '../../src/core/hash.js';
+import { personPipelineYaml } from '../helpers/person-pipeline.js';
 
 /**
  * `journeys person` on the worked example of docs/semantics.md ("People"),
@@ -57,21 +58,7 @@ const TABLET = [
   segment('page', T0 + 5 * DAY + H, { anonymousId: 'T' }, { name: '/docs' }),
 ];
 
-const definition = (name: string) => `
-name: ${name}
-stages:
-  - name: visit
-    match: [{ type: page }]
-  - name: signup
-    match: [{ event: Signed Up }]
-  - name: lead
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: lead } } }]
-  - name: mql
-    match: [{ source: crm, event: lifecycle_stage_changed, where: { properties.to: { equals: mql } } }]
-  - name: won
-    match: [{ source: crm, event: deal_stage_changed, where: { properties.to: { equals: closed_won } } }]
-funnel: { level: person, journeyWindow: 90d, conversionStage: won }
-`;
+const definition = (name: string) => personPipelineYaml(name);
 
 interface PersonJson {
   identifier: string;

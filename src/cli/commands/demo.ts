@@ -14,6 +14,7 @@ import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../pipeline/ingest-files.js';
 import { readFunnel } from '../../metrics/funnel-reader.js';
 import { renderModeComparison } from './mode-comparison.js';
+import { readStitchedPeople, renderSessionsVsPeople, type StitchedPeople } from './demo-people.js';
 import { abandonmentReport } from '../../metrics/abandonment-report.js';
 import { migrate } from '../../stores/migrate.js';
 import { renderBottleneckSentences, driverDimensions } from './bottlenecks.js';
@@ -30,15 +31,16 @@ Usage: journeys demo [--store embedded:<dir>] [--visitors-per-day <n>]
 Generates a week of realistic e-commerce events (with noise; from day 4 a
 planted mobile checkout bottleneck, and a 4-hour checkout-abandonment spike),
 ingests them into the embedded ClickHouse store (database journeys_demo,
-recreated each run) and prints the funnel, the abandonment summary, the
-bottlenecks of days 4-7 against days 1-3, the alerts the spike raised and the
-dead letters.`;
+recreated each run) and prints the funnel, sessions against people (shoppers
+stitched across their devices), the abandonment summary, the bottlenecks of
+days 4-7 against days 1-3, the alerts the spike raised and the dead letters.`;
 
 const DEMO_DATABASE = 'journeys_demo';
 const SPIKE_START = '2026-11-06T17:00:00Z';
 const SPIKE_MINUTES = 240;
 /** Days 1–3 run normally; from day 4 mobile checkout breaks and the spike hits (seed 43: new visitors). */
 const BREAK_START = '2026-11-05T00:00:00Z';
+const WEEK = { fromMs: Date.parse('2026-11-02T00:00:00Z'), toMs: Date.parse('2026-11-09T00:00:00Z') };
 const DEMO_PARTS = [
   { seed: 42, start: '2026-11-02T00:00:00Z', days: 3 },
   {
@@ -80,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
   const { definition } = requirePipeline('demo', 'ecommerce');
   const pipeline = compilePipeline(definition);
   const store = await openStore({ store: storeSpec, database: DEMO_DATABASE });
+  let people: StitchedPeople | undefined;
   try {
     await store.command(`DROP DATABASE IF EXISTS ${DEMO_DATABASE}`);
     await store.command(`CREATE DATABASE ${DEMO_DATABASE}`);
@@ -101,6 +104,12 @@ export async function run(argv: string[]): Promise<number> {
     const funnel = await readFunnel(store, view);
     console.log(renderFunnelReport(funnel));
     console.log(`\nThe same sessions in every mode (stage entered; docs/semantics.md, "Modes")\n${await renderModeComparison(store, view)}`);
+    people = await readStitchedPeople(store, pipeline.name);
+    console.log(
+      `\nSessions vs people (stage entered in the week; a person's journey joins their devices and CRM contact over 7 days; ` +
+        `docs/semantics.md, "People")\n` +
+        (await renderSessionsVsPeople(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, mode: view.mode, range: WEEK }, people)),
+    );
     const byDevice = await readFunnel(store, { ...view, by: 'device' });
     const checkout = pipeline.stageNames.indexOf('checkout');
     console.log(
@@ -119,7 +128,7 @@ export async function run(argv: string[]): Promise<number> {
       stageNames: pipeline.stageNames,
       dimensions: driverDimensions(definition),
       fromMs: Date.parse(BREAK_START),
-      toMs: Date.parse('2026-11-09T00:00:00Z'),
+      toMs: WEEK.toMs,
       baseline: { kind: 'previous' },
       level: view.level,
       mode: view.mode,
@@ -141,7 +150,9 @@ export async function run(argv: string[]): Promise<number> {
   console.log(`
 Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
   npx journeys funnel ${flags} --by device        # which devices lose people at checkout
-  npx journeys funnel ${flags} --level journey     # per person over 7 days
+  npx journeys funnel ${flags} --level person      # per person over 7 days, across their devices${
+    people?.exampleBuyer === undefined ? '' : `\n  npx journeys person ${people.exampleBuyer} ${flags}   # one buyer on two devices, event by event`
+  }
   npx journeys abandonment ${flags} --rule checkout_abandonment
   npx journeys bottlenecks ${flags} --from ${BREAK_START} --baseline 3d
   npx journeys alerts list ${flags}

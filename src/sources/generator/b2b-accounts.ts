@@ -2,6 +2,7 @@ import { B2B_SEGMENT_CHOICE, randomPerson } from './b2b-profile.js';
 import type { B2bAccount } from './b2b-crm.js';
 import type { B2bVisitor } from './b2b-site.js';
 import { COUNTRIES } from './geo.js';
+import { IdSequence } from './id-sequence.js';
 import type { Prng } from './prng.js';
 import { WeightedChoice } from './weighted-choice.js';
 
@@ -9,21 +10,23 @@ const COUNTRY_CHOICE = new WeightedChoice(COUNTRIES.map((c) => [c, c.weight] as 
 
 /** Creates CRM accounts with unique, realistic-looking contact and user ids. */
 export class AccountFactory {
-  // Ids grow with gaps, like ids in a live CRM.
-  private contactNumber = 20_400;
-  private userNumber = 58_000;
+  private readonly contactIds: IdSequence;
+  private readonly userIds: IdSequence;
 
-  constructor(private readonly rng: Prng) {}
+  constructor(private readonly rng: Prng) {
+    this.contactIds = new IdSequence(rng, { prefix: 'c_', maxGap: 20 });
+    this.userIds = new IdSequence(rng, { prefix: 'u_', maxGap: 30 });
+  }
 
   newUserId(): string {
-    return `u_${(this.userNumber += this.rng.int(1, 30))}`;
+    return this.userIds.next();
   }
 
   private newContactId(): string {
-    return `c_${(this.contactNumber += this.rng.int(1, 20))}`;
+    return this.contactIds.next();
   }
 
-  /** A contact created from a web visitor (form submit): the tracking cookie is linked. */
+  /** A contact created from a web visitor (form submit, always on their first device): its tracking cookie is linked. */
   fromVisitor(visitor: B2bVisitor, source: B2bAccount['source']): B2bAccount {
     return {
       contact: { contactId: this.newContactId(), email: visitor.person.email, anonymousId: visitor.anonymousId, userId: visitor.userId },

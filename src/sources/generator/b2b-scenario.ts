@@ -12,7 +12,7 @@ import { COUNTRIES } from './geo.js';
 import { PageTrail } from './page-trail.js';
 import { scheduleArrivals, type ScenarioContext } from './scenario-context.js';
 import { SegmentWriter } from './segment-writer.js';
-import { createSiteVisitor } from './site-visitor.js';
+import { createOtherDevice, createSiteVisitor } from './site-visitor.js';
 import { ArrivalProcess, BUSINESS_TRAFFIC } from './traffic-shape.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time-format.js';
 
@@ -22,6 +22,16 @@ const SECOND_SESSION_SAME_DAY = 0.1;
 /** Rough share of site visitors who become leads; sizes the backlog and prospecting. */
 const LEADS_PER_VISITOR = 0.025;
 const CUSTOMERS_PER_DAILY_VISITOR = 0.3;
+/** Share of visitors who also read the site on a second device (work laptop and phone); a later visit is on the other one with OTHER_DEVICE_VISIT. */
+const OWNS_SECOND_DEVICE = 0.5;
+const OTHER_DEVICE_VISIT = 0.5;
+
+/** A visitor's devices: the first (where forms are filled in) and the second once used. */
+interface B2bPerson {
+  first: B2bVisitor;
+  second: B2bVisitor | undefined;
+  ownsSecond: boolean;
+}
 
 /**
  * The 'b2b-saas' scenario: prospect companies' visitors research the site
@@ -29,7 +39,10 @@ const CUSTOMERS_PER_DAILY_VISITOR = 0.3;
  * become CRM leads carrying their tracking cookie (anonymousId); the CRM
  * pipeline then moves them through lifecycle and deal stages over days and
  * weeks, while the existing customer base opens tickets, answers surveys
- * and renews, and SDRs prospect contacts who never visited the site.
+ * and renews, and SDRs prospect contacts who never visited the site. Some
+ * visitors read the site on a second device too (work laptop and phone):
+ * forms are filled in on the first, whose cookie the contact carries, with
+ * the userId once they signed up; trial users sometimes log in on the second.
  */
 export function setupB2bSaas(ctx: ScenarioContext): void {
   const { options, rng, scheduler } = ctx;
@@ -55,7 +68,16 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
   };
   const pipeline = new B2bPipeline({ rng, crm, scheduler, anomalies, onOnboarded, onCustomer: (account) => customers.add(account) });
 
-  const visit = (visitor: B2bVisitor, atMs: number, sessionNumber: number): void => {
+  /** The device of the next visit: for a two-device person, sometimes the other one. */
+  const nextDevice = (person: B2bPerson, current: B2bVisitor): B2bVisitor => {
+    if (!person.ownsSecond || !rng.chance(OTHER_DEVICE_VISIT)) return current;
+    if (current !== person.first) return person.first;
+    const { segment, person: who } = person.first;
+    person.second ??= createOtherDevice(person.first, { rng }, { segment, person: who, converted: false, subscribed: false, firstDevice: person.first });
+    return person.second;
+  };
+
+  const visit = (person: B2bPerson, visitor: B2bVisitor, atMs: number, sessionNumber: number): void => {
     const channel = B2B_CHANNELS.pick(rng);
     visitor.dimensions.channel = channel;
     const { endMs, conversion } = site.run(visitor, atMs, acquire(channel, B2B_VOCABULARY, rng));
@@ -80,7 +102,8 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
     else if (rng.chance(RETURN_LATER / Math.sqrt(sessionNumber))) nextMs = atMs + rng.int(1, 6) * DAY_MS + rng.int(-4 * HOUR_MS, 4 * HOUR_MS);
     if (nextMs !== undefined && nextMs < scheduler.endMs) {
       const at = nextMs;
-      scheduler.at(at, () => visit(visitor, at, sessionNumber + 1));
+      const next = nextDevice(person, visitor);
+      scheduler.at(at, () => visit(person, next, at, sessionNumber + 1));
     }
   };
 
@@ -91,8 +114,9 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
     (atMs) => {
       const segment = B2B_SEGMENT_CHOICE.pick(rng);
       const country = arrivals.countryAt(atMs, rng);
-      const extra = { segment, person: randomPerson(rng), converted: false, subscribed: false };
-      visit(createSiteVisitor({ rng, country, segment, devices: BUSINESS_DEVICES }, extra), atMs, 1);
+      const extra = { segment, person: randomPerson(rng), converted: false, subscribed: false, firstDevice: undefined };
+      const first: B2bVisitor = createSiteVisitor({ rng, country, segment, devices: BUSINESS_DEVICES }, extra);
+      visit({ first, second: undefined, ownsSecond: rng.chance(OWNS_SECOND_DEVICE) }, first, atMs, 1);
     },
   );
   const expectedLeadsPerDay = options.visitorsPerDay * LEADS_PER_VISITOR;

@@ -15,12 +15,21 @@ export interface B2bVisitor extends ProfiledVisitor {
   converted: boolean;
   /** True once they subscribed to the blog newsletter (a CRM contact at stage subscriber). */
   subscribed: boolean;
+  /**
+   * On a lead's second device (their phone, or a laptop for a phone-first
+   * visitor): the device they first visited on. Forms are filled in there,
+   * so the CRM contact carries that device's cookie; this one only reads and,
+   * once they have a trial account, sometimes logs in with its userId.
+   */
+  firstDevice: B2bVisitor | undefined;
 }
 
 /** What a site session led to, for the CRM side. */
 export type SiteConversion = { kind: 'demo' | 'signup'; atMs: number } | { kind: 'subscribe'; atMs: number } | undefined;
 
 const HOME = { name: 'Home', path: '/', title: 'Flowdesk – Customer support, simplified' };
+/** Probability that a trial user logs in on a visit from their second device. */
+const LOGIN_ON_SECOND_DEVICE = 0.5;
 
 /**
  * One B2B site session: a landing page (blog post, home, features or
@@ -44,6 +53,8 @@ export class B2bSiteSession {
     const trail = new PageTrail(writer, visitor, acquisition, B2B_SITE);
     const productPage = () => trail.open(clock.think(), rng.pick(PRODUCT_PAGES));
     const end = (conversion: SiteConversion) => ({ endMs: clock.t, conversion });
+    // A second device fills in no form (see B2bVisitor.firstDevice).
+    const first = visitor.firstDevice;
     clock.t = startMs - 5_000;
 
     // Awareness: paid clicks land on a product page (already interested); others on a blog post or home.
@@ -53,12 +64,18 @@ export class B2bSiteSession {
     } else if (acquisition.landing === 'content' || (acquisition.referrer !== '' && rng.chance(0.5))) {
       const post = rng.pick(BLOG_POSTS);
       const view = trail.open(clock.think(), { name: 'Blog Post', path: `/blog/${post}`, title: post.replace(/-/g, ' ') });
-      if (!visitor.converted && !visitor.subscribed && rng.chance(0.02)) {
+      if (first === undefined && !visitor.converted && !visitor.subscribed && rng.chance(0.02)) {
         writer.track(visitor, view, clock.think(), 'Newsletter Subscribed', { list: 'blog', source: `/blog/${post}` });
         return end({ kind: 'subscribe', atMs: clock.t });
       }
     } else {
       trail.open(clock.think(), HOME);
+    }
+    if (first?.userId !== undefined && visitor.userId === undefined && rng.chance(LOGIN_ON_SECOND_DEVICE)) {
+      const view = trail.open(clock.think(), { name: 'Log In', path: '/login', title: 'Log in' });
+      visitor.userId = first.userId;
+      writer.identify(visitor, view, clock.soon(), { email: visitor.person.email, company: visitor.person.company, segment: visitor.segment });
+      writer.track(visitor, view, clock.soon(), 'Signed In', { method: 'password' });
     }
     // Interest: product pages (features, pricing, integrations, …).
     if (!landedOnProduct) {
@@ -67,7 +84,7 @@ export class B2bSiteSession {
     }
     while (rng.chance(0.5)) productPage();
     if (rng.chance(0.15)) trail.open(clock.think(), { name: 'Docs', path: '/docs/getting-started', title: 'Getting started' });
-    if (visitor.converted) return end(undefined);
+    if (visitor.converted || first !== undefined) return end(undefined);
 
     const odds = B2B_ODDS[visitor.segment];
     if (!advance(odds.intent, 'interest')) return end(undefined);

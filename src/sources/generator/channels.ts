@@ -64,6 +64,12 @@ function clickId(name: string, rng: Prng): string {
   return `&${name}=${rng.uint32().toString(36)}${rng.uint32().toString(36)}`;
 }
 
+/** A link in a transactional email (order shipped, …): utm-tagged, no referrer, to an account page. */
+export function transactionalEmail(name: string): Acquisition {
+  const campaign: CampaignContext = { source: 'transactional', medium: 'email', name };
+  return { channel: 'email', referrer: '', campaign, search: utmQuery(campaign, ''), landing: 'home' };
+}
+
 /** Builds the referrer / utm evidence a real session from `channel` carries. */
 export function acquire(channel: ChannelId, vocabulary: CampaignVocabulary, rng: Prng): Acquisition {
   switch (channel) {

@@ -35,6 +35,16 @@ const DEVICE_TABLE: ReadonlyArray<readonly [DeviceProfile, number]> = [
 /** Consumer devices (ecommerce, rees46). */
 export const CONSUMER_DEVICES = new WeightedChoice(DEVICE_TABLE);
 
+/** Phones only (for a computer owner's phone), in the table's proportions. */
+const PHONES = new WeightedChoice(DEVICE_TABLE.filter(([profile]) => profile.device === 'mobile'));
+/** Desktops and laptops only (for a phone or tablet owner's computer). */
+const COMPUTERS = new WeightedChoice(DEVICE_TABLE.filter(([profile]) => profile.device === 'desktop'));
+
+/** A person's other device: a computer for a phone or tablet user, a phone for a computer user. */
+export function otherDeviceChoice(first: string): WeightedChoice<DeviceProfile> {
+  return first === 'desktop' ? PHONES : COMPUTERS;
+}
+
 /** Office workers browse business software on desktops mostly (≈ 80 %). */
 export const BUSINESS_DEVICES = new WeightedChoice(
   DEVICE_TABLE.map(([profile, weight]) => [profile, profile.device === 'desktop' ? weight * 6 : weight] as const),

@@ -1,6 +1,6 @@
 import { clampProbability, type Anomalies } from './anomalies.js';
 import type { Catalog, Product } from './catalog.js';
-import type { Acquisition } from './channels.js';
+import { transactionalEmail, type Acquisition } from './channels.js';
 import { runCheckout, type Cart } from './ecommerce-checkout.js';
 import { PageTrail } from './page-trail.js';
 import type { Prng } from './prng.js';
@@ -9,11 +9,20 @@ import { SessionClock } from './session-clock.js';
 import { CHECKOUT_DEVICE_FACTOR, ProductJsonCache, SHOP_ODDS, SHOP_SITE, type ShopSegment } from './shop-profile.js';
 import type { ProfiledVisitor } from './site-visitor.js';
 
-/** A shopper: a profiled browser plus account state that persists across sessions. */
+/** A person's shop account, shared by all their devices. */
+export interface ShopAccount {
+  /** The account's userId, once they have one (on arrival, or from Account Created). */
+  userId: string | undefined;
+}
+
+/**
+ * One device of a shopper: a profiled browser, logged in (`userId`) or not,
+ * and the person's account. A person on two devices is two Shoppers with
+ * the same account: logging in on one does not log in the other.
+ */
 export interface Shopper extends ProfiledVisitor {
   segment: ShopSegment;
-  /** An existing account's userId; it becomes `userId` on this device once the shopper logs in. */
-  accountUserId: string | undefined;
+  account: ShopAccount;
 }
 
 export interface SessionOutcome {
@@ -24,6 +33,8 @@ export interface SessionOutcome {
 const HOME = { name: 'Home', path: '/', title: 'Shop Everything' };
 const SALE = { name: 'Sale', path: '/sale', title: 'Sale' };
 const HELP = { name: 'Help', path: '/help/shipping', title: 'Shipping & Returns' };
+/** Probability that a logged-out customer with an account signs in at checkout. */
+const LOGIN_AT_CHECKOUT = 0.7;
 
 /**
  * Walks one shopping session through the funnel (awareness → interest →
@@ -129,6 +140,10 @@ export class EcommerceSession {
 
     const cart = this.fillCart(shopper, trail, viewed, viewProduct);
     if (!advance(odds.checkout * (CHECKOUT_DEVICE_FACTOR[shopper.dimensions.device] ?? 1), 'cart')) return ended(false);
+    // Customers with an account mostly sign in to check out (saved address and card).
+    if (shopper.userId === undefined && shopper.account.userId !== undefined && rng.chance(LOGIN_AT_CHECKOUT)) {
+      this.logIn(shopper, trail.open(clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' }));
+    }
     const purchased = runCheckout(
       { rng, writer, anomalies, clock, nextOrderNumber: () => this.orderNumber++ },
       { shopper, trail, cart, purchaseOdds: odds.purchase },
@@ -138,12 +153,15 @@ export class EcommerceSession {
     // Retention and advocacy, for some purchasers.
     if (advance(odds.retention, 'purchase')) {
       const view = trail.current;
-      if (shopper.userId === undefined) {
+      if (shopper.account.userId === undefined) {
+        // identify first, as analytics.js is called: every later call of the device carries the userId.
         shopper.userId = this.deps.newUserId();
-        shopper.accountUserId = shopper.userId;
-        writer.track(shopper, view, clock.think(), 'Account Created', { method: rng.pick(['email', 'google', 'apple']) });
-        writer.identify(shopper, view, clock.soon(), { segment: shopper.segment });
+        shopper.account.userId = shopper.userId;
+        writer.identify(shopper, view, clock.think(), { segment: shopper.segment });
+        writer.track(shopper, view, clock.soon(), 'Account Created', { method: rng.pick(['email', 'google', 'apple']) });
       } else {
+        // A customer who checked out as a guest signs in to subscribe (never a second account).
+        if (shopper.userId === undefined) this.logIn(shopper, view);
         writer.track(shopper, view, clock.think(), 'Newsletter Subscribed', { list: rng.pick(['weekly_digest', 'deals']) });
       }
       if (advance(odds.advocacy, 'retention')) {
@@ -163,14 +181,33 @@ export class EcommerceSession {
     }
   }
 
-  /** Known customers log in on some visits: identify links the device to their userId from then on. */
+  /**
+   * A visit from the order-shipped email: a customer with an account signs
+   * in to see the order (on this device too, if it was logged out); a guest
+   * follows the email's tracking link without signing in. Returns its end.
+   */
+  checkOrder(shopper: Shopper, startMs: number): number {
+    const trail = new PageTrail(this.deps.writer, shopper, transactionalEmail('order_shipped'), SHOP_SITE);
+    this.clock.t = startMs - 5_000;
+    if (shopper.account.userId === undefined) {
+      trail.open(this.clock.think(), { name: 'Order Tracking', path: '/orders/track', title: 'Track your order' });
+      return this.clock.t;
+    }
+    if (shopper.userId === undefined) this.logIn(shopper, trail.open(this.clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' }));
+    trail.open(this.clock.think(), { name: 'Orders', path: '/account/orders', title: 'Your orders' });
+    return this.clock.t;
+  }
+
+  /** Known customers log in on some visits, on each device apart: identify links the device to their userId from then on. */
   private maybeLogIn(shopper: Shopper, trail: PageTrail): void {
-    const { rng, writer } = this.deps;
-    if (shopper.userId !== undefined || shopper.accountUserId === undefined || !rng.chance(0.5)) return;
-    const view = trail.open(this.clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' });
-    shopper.userId = shopper.accountUserId;
-    writer.track(shopper, view, this.clock.soon(), 'Signed In', { method: 'password' });
-    writer.identify(shopper, view, this.clock.soon(), { segment: shopper.segment });
+    if (shopper.userId !== undefined || shopper.account.userId === undefined || !this.deps.rng.chance(0.5)) return;
+    this.logIn(shopper, trail.open(this.clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' }));
+  }
+
+  private logIn(shopper: Shopper, view: PageView): void {
+    shopper.userId = shopper.account.userId;
+    this.deps.writer.identify(shopper, view, this.clock.soon(), { segment: shopper.segment });
+    this.deps.writer.track(shopper, view, this.clock.soon(), 'Signed In', { method: 'password' });
   }
 
   /** Cart: one or more Product Added, often Cart Viewed, sometimes a Product Removed. */

@@ -14,6 +14,13 @@
  *   time is receivedAt − (sentAt − originalTimestamp). Late deliveries shift
  *   sentAt and receivedAt together, so the same formula holds for them.
  * - CRM: creation events leave `from` out (new contact, new deal).
+ * - People and devices: a person may use two devices (a phone or tablet and
+ *   a computer), each with its own anonymousId; a device's events carry the
+ *   userId from its own login (an identify) on, so some two-device people
+ *   log in on both, some on one, guests on none. CRM envelopes carry an
+ *   anonymousId (ecommerce: the buying device; b2b: the device the form was
+ *   filled in on, the first) and the userId once the contact has one. Ids
+ *   of runs with other seeds do not collide.
  */
 import { EventScheduler, type GeneratedLine, type Malformer } from './event-scheduler.js';
 import { setupEcommerce } from './ecommerce-scenario.js';

@@ -64,7 +64,7 @@ describe('rollups of settled days are rebuilt during a file run', () => {
     const views = await store.query<{ level: string; mode: string }>(
       "SELECT DISTINCT level, mode FROM funnel_hourly WHERE pipeline = 'settled_a' ORDER BY level, mode",
     );
-    expect(views.map((v) => `${v.level}/${v.mode}`)).toEqual(['journey/any', 'journey/ordered', 'journey/reached', 'journey/strict', 'session/any', 'session/ordered', 'session/reached', 'session/strict']);
+    expect(views.map((v) => `${v.level}/${v.mode}`)).toEqual(['person/any', 'person/ordered', 'person/reached', 'person/strict', 'session/any', 'session/ordered', 'session/reached', 'session/strict']);
     const [touchpoints] = await store.query<{ n: number }>("SELECT count() AS n FROM touchpoint_transitions_hourly WHERE pipeline = 'settled_a'");
     expect(Number(touchpoints!.n)).toBeGreaterThan(0);
     await refreshRollups(store, { pipeline, days: allDays, watermarkMs: await watermark(store, 'settled_a') });

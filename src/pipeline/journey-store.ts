@@ -125,7 +125,10 @@ export async function readPoints(
   const anchorMs = Array.isArray(params['persons'])
     ? ((params['anchor_ms'] = options.fromMs), '{anchor_ms:Array(Int64)}')
     : ((params['anchor_ms'] = options.fromMs.join(',')), "arrayMap(x -> toInt64(x), splitByChar(',', {anchor_ms:String}))");
-  const staged = `pipeline = {pipeline:String} AND ${inList('key', keys, params, 'event_keys')} AND (stage_index > 0 OR exclusion_index > 0)`;
+  // The earliest anchor bounds the read by time too (each person's own anchor is applied after the join).
+  params['min_anchor_ms'] = Math.min(...options.fromMs);
+  const staged = `pipeline = {pipeline:String} AND ${inList('key', keys, params, 'event_keys')} AND (stage_index > 0 OR exclusion_index > 0)
+    AND ts >= fromUnixTimestamp64Milli({min_anchor_ms:Int64}, 'UTC')`;
   // An event belongs to one of the persons only if its stitch identifier is one of them or assigned to one of them:
   // the assignments of the persons' identifiers decide it (others may read wrong, but are left out).
   const assignedIn = `(SELECT arrayJoin(${listExpression([...options.keys, ...members], params, 'assigned')}))`;
@@ -170,13 +173,14 @@ export async function readPoints(
 async function readIdentifiersOf(store: Store, pipeline: string, persons: readonly string[]): Promise<{ members: string[]; keys: string[] }> {
   const params: QueryParams = { pipeline };
   const list = listExpression(persons, params, 'persons');
+  // Column names differ on purpose: an alias `identifier` would stand for `other` in the WHERE.
   const rows = await store.query<{ identifier: string; member: number }>(
     `WITH members AS (SELECT DISTINCT identifier FROM identity_persons FINAL
                        WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND person_id IN (SELECT arrayJoin(${list})))
      SELECT identifier, 1 AS member FROM members
      UNION ALL
-     SELECT DISTINCT other AS identifier, 0 AS member FROM identity_links
-      WHERE pipeline = {pipeline:String} AND (identifier IN (SELECT arrayJoin(${list})) OR identifier IN (SELECT identifier FROM members))`,
+     SELECT DISTINCT other, 0 AS member FROM identity_links
+      WHERE pipeline = {pipeline:String} AND (identity_links.identifier IN (SELECT arrayJoin(${list})) OR identity_links.identifier IN (SELECT identifier FROM members))`,
     params,
   );
   const members = rows.filter((row) => Number(row.member) === 1).map((row) => row.identifier);

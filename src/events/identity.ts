@@ -54,7 +54,7 @@ export const identityOrderSchema = z.object({
     .int()
     .min(1)
     .default(50)
-    .describe('An identifier with more distinct links than this (a kiosk, a test account) is left out of stitching'),
+    .describe('An identifier linked to more userIds, contactIds or emails than this (a kiosk, a test account) is left out of stitching'),
   lookback: durationMs
     .default(30 * 86_400_000)
     .describe("A device's anonymous events up to this long before its first login join that login's person"),

@@ -30,12 +30,12 @@ export async function readSeedIdentifiers(
 
 /**
  * The links of the identifiers, each pair at its earliest sighting (forced
- * if any sighting was), at most `maxLinks + 1` per identifier: one more than
- * the guard allows is enough to know it is exceeded, so a kiosk with a
- * million links costs 51 rows.
+ * if any sighting was), with at most `maxOthers + 1` other identifiers per
+ * identifier: one more than the guard allows is enough to know it is
+ * exceeded, so a hub with a million links costs that many rows.
  */
-export async function readLinksOf(store: Store, pipeline: string, identifiers: readonly string[], maxLinks: number): Promise<Map<string, IdentityLink[]>> {
-  const params: QueryParams = { pipeline, per_identifier: maxLinks + 1 };
+export async function readLinksOf(store: Store, pipeline: string, identifiers: readonly string[], maxOthers: number): Promise<Map<string, IdentityLink[]>> {
+  const params: QueryParams = { pipeline, per_identifier: maxOthers + 1 };
   const text = await store.queryText(
     `SELECT identifier, other, toUnixTimestamp64Milli(min(first_seen)), max(forced), min(forced)
        FROM identity_links

@@ -98,7 +98,7 @@ export function resolvePersons(links: readonly IdentityLink[], settings: StitchS
     if (current === undefined || better(identifier, current, seenOutsideAlias)) personOfRoot.set(root, identifier);
   }
   const personOf = (identifier: string) => personOfRoot.get(find(identifier))!;
-  const logins = new Map<string, Array<{ atMs: number; personId: string }>>();
+  const logins = new Map<string, Array<{ atMs: number; personId: string; rank: number; by: string }>>();
   for (const link of sorted) {
     for (const [device, other] of [
       [link.a, link.b],
@@ -107,7 +107,16 @@ export function resolvePersons(links: readonly IdentityLink[], settings: StitchS
       if (!isDevice(device) || isDevice(other)) continue;
       let list = logins.get(device);
       if (!list) logins.set(device, (list = []));
-      list.push({ atMs: link.firstSeenMs, personId: personOf(other) });
+      const previous = list[list.length - 1];
+      // Logins at the same millisecond (one event carrying a userId and a contact of two persons) are one:
+      // the first identifier in the userId, contactId, email order decides, as it decides the event's person.
+      if (previous && previous.atMs === link.firstSeenMs) {
+        if (rankOf(other) < previous.rank || (rankOf(other) === previous.rank && other < previous.by)) {
+          list[list.length - 1] = { atMs: link.firstSeenMs, personId: personOf(other), rank: rankOf(other), by: other };
+        }
+        continue;
+      }
+      list.push({ atMs: link.firstSeenMs, personId: personOf(other), rank: rankOf(other), by: other });
     }
   }
   const assignments: PersonAssignment[] = [];

@@ -284,11 +284,11 @@ describe('resolvePersons: the input order does not matter', () => {
       // Two links at the same time, decided by their text: a:K–u:U < a:K–u:V, so U joins, V is refused;
       // the forced alias u:W–u:V (day 1) joins V and W; c:C–u:W (day 2) joins C to them.
       // Persons: u:U {a:K, u:U}; u:V {c:C, u:V, u:W} (u:V < u:W, both seen outside an alias:
-      // u:V on a:K–u:V, u:W on c:C–u:W). a:K: U's from D0 − 30 d, then V's also from D0 (same
-      // time, later in order): two assignments.
+      // u:V on a:K–u:V, u:W on c:C–u:W). a:K: its two logins at D0 are one (same millisecond: the
+      // first identifier by kind, then text, decides: u:U), so one assignment, U's from D0 − 30 d.
       name: 'same-time links, a refusal, a forced link (5 links, 120 orders)',
       links: [link('a:K', 'u:U', D0), link('a:K', 'u:V', D0), forced('u:W', 'u:V', D0 + DAY), link('c:C', 'u:W', D0 + 2 * DAY), link('u:U', 'a:K', D0 + 4 * DAY)],
-      expected: [as('a:K', D0 - LOOKBACK, 'u:U'), as('a:K', D0, 'u:V'), as('c:C', 0, 'u:V'), as('u:U', 0, 'u:U'), as('u:V', 0, 'u:V'), as('u:W', 0, 'u:V')],
+      expected: [as('a:K', D0 - LOOKBACK, 'u:U'), as('c:C', 0, 'u:V'), as('u:U', 0, 'u:U'), as('u:V', 0, 'u:V'), as('u:W', 0, 'u:V')],
     },
     {
       // Four links with directions flipped in the input: the first (day 0) join wins whichever order.

@@ -67,7 +67,38 @@ export function consecutiveRuns(days: Iterable<number>): number[][] {
  * could empty another's rows before its swap); a crash in between leaves the
  * previous partitions in place. Returns how many days were rebuilt.
  */
-export async function refreshRollups(
+export function refreshRollups(
+  store: Store,
+  options: { pipeline: CompiledPipeline; days: Iterable<number>; watermarkMs: number; onDay?: (done: number, total: number) => void },
+): Promise<number> {
+  return oneAtATime(store, options.pipeline.name, () => refreshNow(store, options));
+}
+
+/** Refreshes under way, per store and pipeline. */
+const running = new WeakMap<Store, Map<string, Promise<unknown>>>();
+
+/**
+ * Refreshes of one pipeline in one process run one after the other (a
+ * consumer's timer, the settled-days rebuild and the end of a run may
+ * overlap): people and journeys are read, resolved and written as a whole,
+ * and of two such passes at once the one that read stale links could write
+ * last. Separate processes writing one pipeline are not serialised
+ * (docs/architecture.md).
+ */
+function oneAtATime<T>(store: Store, pipeline: string, work: () => Promise<T>): Promise<T> {
+  let ofStore = running.get(store);
+  if (!ofStore) running.set(store, (ofStore = new Map()));
+  const before = ofStore.get(pipeline) ?? Promise.resolve();
+  const result = before.then(work, work);
+  const settled = result.then(() => undefined, () => undefined);
+  ofStore.set(pipeline, settled);
+  void settled.then(() => {
+    if (ofStore.get(pipeline) === settled) ofStore.delete(pipeline);
+  });
+  return result;
+}
+
+async function refreshNow(
   store: Store,
   options: { pipeline: CompiledPipeline; days: Iterable<number>; watermarkMs: number; onDay?: (done: number, total: number) => void },
 ): Promise<number> {

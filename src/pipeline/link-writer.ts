@@ -27,7 +27,11 @@ export class LinkWriter {
       for (const link of linksOf(event)) {
         const pair = `${link.a}\n${link.b}\n${link.forced ? 1 : 0}`;
         const known = this.written.get(pair);
-        if (known !== undefined && known <= event.timestampMs) continue;
+        if (known !== undefined && known <= event.timestampMs) {
+          // Seen again: kept as recently used, so a busy pair is not evicted and written again.
+          this.remember(pair, known);
+          continue;
+        }
         this.remember(pair, event.timestampMs);
         const forced = link.forced ? 1 : 0;
         rows.push([this.pipeline, link.a, link.b, event.timestampMs, forced, event.eventId], [this.pipeline, link.b, link.a, event.timestampMs, forced, event.eventId]);

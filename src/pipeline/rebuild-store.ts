@@ -277,17 +277,13 @@ const IDENTIFIER_COUNT = "((user_id != '') + (contact_id != '') + (email_hash !=
 
 /**
  * A store written before identity stitching has events but no identity
- * links: they are derived once from the events' identifier columns, as the
- * ingest would have written them (every pair of an event's identifiers, at
- * its earliest time). Alias calls are not in `events` (their previousId is
+ * links (or, after one run of this version, only some): they are derived
+ * from the events' identifier columns, as the ingest would have written them
+ * (every pair of an event's identifiers, at its earliest time). Safe to
+ * repeat: readers take each pair's earliest sighting. Alias calls are not in `events` (their previousId is
  * not stored), so their links need the alias messages ingested again.
  */
 async function backfillLinks(store: Store, pipeline: string): Promise<void> {
-  const [row] = await store.query<{ links: number | string }>(
-    'SELECT count() AS links FROM (SELECT 1 FROM identity_links WHERE pipeline = {pipeline:String} LIMIT 1)',
-    { pipeline },
-  );
-  if (Number(row?.links ?? 0) > 0) return;
   await store.command(
     `INSERT INTO identity_links (pipeline, identifier, other, first_seen, forced, event_id)
      SELECT pipeline, pair.1, pair.2, min(ts), 0, argMin(event_id, (ts, event_id))

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/observability/logger.js';
 import { MetricsRegistry } from '../../src/observability/metrics.js';
 import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
-import { personPipeline } from '../helpers/person-pipeline.js';
+import { journeySummaries, personPipeline, type JourneySummary } from '../helpers/person-pipeline.js';
 
 /**
  * The person of docs/semantics.md ("People", worked example) through a real
@@ -57,21 +57,7 @@ async function produce(topic: string, partition: number, values: readonly string
   }
 }
 
-interface Summary {
-  key: string;
-  start: number;
-  events: number;
-  level: number;
-  converted: number;
-}
-async function journeys(store: Store, pipeline: string): Promise<Summary[]> {
-  const rows = await store.query<{ key: string; start: number | string; events: number | string; level: number; converted: number }>(
-    `SELECT key, toUnixTimestamp64Milli(start) AS start, event_count AS events, funnel_levels[indexOf(funnel_modes, 'reached')] AS level, converted
-       FROM journeys FINAL WHERE pipeline = {pipeline:String} AND is_deleted = 0 ORDER BY key, start`,
-    { pipeline },
-  );
-  return rows.map((r) => ({ key: r.key, start: Number(r.start), events: Number(r.events), level: Number(r.level), converted: Number(r.converted) }));
-}
+const journeys = journeySummaries;
 const persons = (store: Store, pipeline: string) =>
   store.query<{ identifier: string; person_id: string }>(`SELECT identifier, person_id FROM person_of WHERE pipeline = {pipeline:String} ORDER BY identifier, valid_from`, {
     pipeline,
@@ -80,7 +66,7 @@ const entered = async (store: Store, pipeline: CompiledPipeline) =>
   (await readFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, level: 'person', mode: 'reached', range: {} })).stages.map((s) => s.entered);
 
 // One journey u:U from the phone's page: visit, signup, visit (desktop), lead, mql, won = 6 staged events; won reached, converted.
-const ONE_PERSON: Summary[] = [{ key: 'u:U', start: T0, events: 6, level: 5, converted: 1 }];
+const ONE_PERSON: JourneySummary[] = [{ key: 'u:U', start: T0, events: 6, level: 5, converted: 1 }];
 const ALL_U = ['a:A', 'a:B', 'c:C', 'u:U'].map((identifier) => ({ identifier, person_id: 'u:U' }));
 
 describe('identity stitching across Kafka partitions (real broker, real embedded store)', () => {

@@ -7,7 +7,7 @@ import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import { hashEmail } from '../../src/core/hash.js';
 import { Prng } from '../../src/sources/generator/prng.js';
 import type { Store } from '../../src/stores/store.js';
-import { personPipeline } from '../helpers/person-pipeline.js';
+import { journeySummaries, personPipeline, type JourneySummary } from '../helpers/person-pipeline.js';
 
 /**
  * Identity stitching end to end (docs/semantics.md, "People: identity
@@ -36,21 +36,7 @@ const crm = (id: string, kind: string, ms: number, detail: Record<string, unknow
   JSON.stringify({ source: 'crm', id, kind, occurredAt: iso(ms), ...ids, ...detail });
 const lifecycle = (id: string, ms: number, to: string, ids: Record<string, string>) => crm(id, 'lifecycle_stage_changed', ms, { lifecycle: { to } }, ids);
 
-interface JourneySummary {
-  key: string;
-  start: number;
-  events: number;
-  level: number;
-  converted: number;
-}
-async function journeys(store: Store, pipeline: string): Promise<JourneySummary[]> {
-  const rows = await store.query<{ key: string; start: number | string; events: number | string; level: number; converted: number }>(
-    `SELECT key, toUnixTimestamp64Milli(start) AS start, event_count AS events, funnel_levels[indexOf(funnel_modes, 'reached')] AS level, converted
-       FROM journeys FINAL WHERE pipeline = {pipeline:String} AND is_deleted = 0 ORDER BY key, start`,
-    { pipeline },
-  );
-  return rows.map((r) => ({ key: r.key, start: Number(r.start), events: Number(r.events), level: Number(r.level), converted: Number(r.converted) }));
-}
+const journeys = journeySummaries;
 /** The live journeys whole, without pipeline and version (which legitimately differ between runs). */
 const journeyRows = (store: Store, pipeline: string) =>
   store.queryText(

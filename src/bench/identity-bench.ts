@@ -257,7 +257,8 @@ async function personPhases(
  * the funnel_hourly rollup, the person-level funnel read (median of 5), and
  * a new day of 10k links stitched incrementally (refreshIdentities of that
  * day, then again: nothing left to write). --stitching-only skips the
- * person phases; --profile prints each phase's costliest query shapes. With --json the last line is one JSON object.
+ * person phases; --profile prints each phase's costliest query shapes.
+ * With --json the last line is one JSON object.
  */
 export async function runIdentityBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({

@@ -69,7 +69,7 @@ export function createCrmSchema(limits: InputLimits) {
       ...base,
       kind: z.literal('survey_answered'),
       survey: z
-        .object({ type: z.enum(['nps', 'csat']), score: z.number().int(), comment: text.optional() })
+        .object({ type: z.enum(['nps', 'csat']), score: z.number().int(), comment: text.optional(), stage: text.optional(), touchpoint: text.optional() })
         .refine((s) => (s.type === 'nps' ? s.score >= 0 && s.score <= 10 : s.score >= 1 && s.score <= 5), {
           message: 'score out of range: NPS is 0–10, CSAT is 1–5',
           path: ['score'],

@@ -25,7 +25,7 @@ export type CrmDetail =
     }
   | { kind: 'activity'; activity: { channel: 'email' | 'call' | 'meeting' | 'store_visit' | 'chat'; direction: 'inbound' | 'outbound'; subject: string } }
   | { kind: 'ticket_opened' | 'ticket_solved'; ticket: { ticketId: string; subject: string; priority: 'low' | 'normal' | 'high' } }
-  | { kind: 'survey_answered'; survey: { type: 'nps' | 'csat'; score: number; comment?: string } };
+  | { kind: 'survey_answered'; survey: { type: 'nps' | 'csat'; score: number; comment?: string; stage?: string; touchpoint?: string } };
 
 /**
  * Serialises CRM envelopes (the project's documented contract) and hands

@@ -128,7 +128,7 @@ export interface StagePainPoints {
   exit_touchpoints: Array<{ touchpoint: string; exits: number; share: number }>;
   /** Support tickets opened while at the stage, and per 100 journeys that were at it (entered − skipped). */
   tickets: { opened: number; per_100: number | null };
-  /** Journeys made of a single event, of this stage; rate = of the journeys that entered it. */
+  /** Journeys made of a single event, of this stage; rate = of the journeys with an event of it (entered − skipped). */
   bounces: { journeys: number; rate: number | null };
 }
 

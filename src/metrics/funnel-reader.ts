@@ -11,6 +11,8 @@ interface Row {
   skipped: number | string;
   advanced: number | string;
   time_to_next_ms: Array<number | string | null>;
+  time_in_stage_ms: Array<number | string | null>;
+  bounced: number | string;
 }
 
 /**
@@ -22,15 +24,32 @@ interface Row {
  */
 export async function readFunnel(
   store: Store,
-  options: { pipeline: string; stageNames: readonly string[]; level: FunnelLevel; mode: FunnelMode; range: TimeRange; by?: Dimension | undefined },
+  options: {
+    pipeline: string;
+    stageNames: readonly string[];
+    level: FunnelLevel;
+    mode: FunnelMode;
+    range: TimeRange;
+    by?: Dimension | undefined;
+    /** Only the journeys of this segment (of the journey's first event, or first staged event). */
+    segment?: string | undefined;
+  },
 ): Promise<FunnelReport> {
   const sql = readSql('metrics/funnel_from_rollup.sql');
-  const params = { pipeline: options.pipeline, level: options.level, mode: options.mode, ...rangeParams(options.range) };
+  const params = {
+    pipeline: options.pipeline,
+    level: options.level,
+    mode: options.mode,
+    ...rangeParams(options.range),
+    only_segment: options.segment === undefined ? 0 : 1,
+    segment: options.segment ?? '',
+  };
   const overall = await store.query<Row>(sql, { ...params, by: '' });
   const report: FunnelReport = {
     pipeline: options.pipeline,
     mode: options.mode,
     level: options.level,
+    ...(options.segment === undefined ? {} : { segment: options.segment }),
     stages: toFunnelStages(options.stageNames, countsOf(overall)),
     groups: [],
   };
@@ -63,6 +82,9 @@ function countsOf(rows: readonly Row[]): Map<number, StageCounts> {
         advanced: Number(row.advanced),
         medianMs: quantileOf(row.time_to_next_ms[0]),
         p90Ms: quantileOf(row.time_to_next_ms[1]),
+        inStageMedianMs: quantileOf(row.time_in_stage_ms[0]),
+        inStageP90Ms: quantileOf(row.time_in_stage_ms[1]),
+        bounced: Number(row.bounced),
       },
     ]),
   );

@@ -15,6 +15,11 @@ export interface FunnelStage {
   conversion_to_next: number | null;
   median_time_to_next_ms: number | null;
   p90_time_to_next_ms: number | null;
+  /** From entering the stage to entering the next or the journey's end, over journeys with an event of it (docs/semantics.md, "The journey map"). */
+  median_time_in_stage_ms: number | null;
+  p90_time_in_stage_ms: number | null;
+  /** Journeys made of a single event (at level person: one staged or exclusion event), of this stage. */
+  bounced: number;
 }
 
 export interface FunnelGroup {
@@ -27,6 +32,8 @@ export interface FunnelReport {
   pipeline: string;
   mode: FunnelMode;
   level: FunnelLevel;
+  /** Set when the report counts one segment's journeys only. */
+  segment?: string;
   stages: FunnelStage[];
   groups: FunnelGroup[];
 }
@@ -37,6 +44,9 @@ export interface StageCounts {
   advanced: number;
   medianMs: number | null;
   p90Ms: number | null;
+  inStageMedianMs: number | null;
+  inStageP90Ms: number | null;
+  bounced: number;
 }
 
 /**
@@ -47,10 +57,11 @@ export interface StageCounts {
  */
 export function toFunnelStages(stageNames: readonly string[], counts: ReadonlyMap<number, StageCounts>): FunnelStage[] {
   return stageNames.map((stage, i) => {
-    const c = counts.get(i + 1) ?? { entered: 0, skipped: 0, advanced: 0, medianMs: null, p90Ms: null };
+    const c = counts.get(i + 1) ?? { entered: 0, skipped: 0, advanced: 0, medianMs: null, p90Ms: null, inStageMedianMs: null, inStageP90Ms: null, bounced: 0 };
     const last = i === stageNames.length - 1;
     const present = c.entered - c.skipped;
-    const round = (ms: number | null) => (ms === null || !Number.isFinite(ms) || c.advanced === 0 ? null : Math.round(ms * 1000) / 1000);
+    const rounded = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : Math.round(ms * 1000) / 1000);
+    const round = (ms: number | null) => (c.advanced === 0 ? null : rounded(ms));
     return {
       stage,
       entered: c.entered,
@@ -60,6 +71,9 @@ export function toFunnelStages(stageNames: readonly string[], counts: ReadonlyMa
       conversion_to_next: last || present === 0 ? null : Math.round((c.advanced / present) * 1e6) / 1e6,
       median_time_to_next_ms: last ? null : round(c.medianMs),
       p90_time_to_next_ms: last ? null : round(c.p90Ms),
+      median_time_in_stage_ms: present === 0 ? null : rounded(c.inStageMedianMs),
+      p90_time_in_stage_ms: present === 0 ? null : rounded(c.inStageP90Ms),
+      bounced: c.bounced,
     };
   });
 }

@@ -21,7 +21,7 @@ function keysIn(keys: readonly string[], params: QueryParams): string {
  * The identifier an event is stitched by (docs/semantics.md, "People"): its
  * userId, contactId or email, else its device.
  */
-const STITCH_IDENTIFIER = `multiIf(user_id != '', concat('u:', user_id), contact_id != '', concat('c:', contact_id),
+export const STITCH_IDENTIFIER = `multiIf(user_id != '', concat('u:', user_id), contact_id != '', concat('c:', contact_id),
   email_hash != '', concat('e:', email_hash), anonymous_id != '', concat('a:', anonymous_id), key)`;
 
 /**
@@ -31,7 +31,7 @@ const STITCH_IDENTIFIER = `multiIf(user_id != '', concat('u:', user_id), contact
  * assignments of `assignedIn` are read: by default those of the events'
  * own stitch identifiers.
  */
-function eventsWithPerson(columns: readonly string[], where: string, final: boolean, assignedIn = `(SELECT ${STITCH_IDENTIFIER} FROM events WHERE ${where})`): string {
+export function eventsWithPerson(columns: readonly string[], where: string, final: boolean, assignedIn = `(SELECT ${STITCH_IDENTIFIER} FROM events WHERE ${where})`): string {
   return `SELECT if(m.person_id = '', e.stitch_id, m.person_id) AS person, e.t_ms AS t_ms, ${columns.map((c) => `e.${c} AS ${c}`).join(', ')}
     FROM (SELECT ${columns.join(', ')}, ${STITCH_IDENTIFIER} AS stitch_id, toUnixTimestamp64Milli(ts) AS t_ms
             FROM events ${final ? 'FINAL' : ''} WHERE ${where}) AS e

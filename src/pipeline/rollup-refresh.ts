@@ -5,9 +5,10 @@ import { toClickHouseDateTime } from '../stores/datetime.js';
 import type { CompiledPipeline } from './compiled-pipeline.js';
 import { refreshJourneys } from './journey-refresh.js';
 import { refreshIdentities } from './identity-refresh.js';
+import { stageActivityRollupSql } from './stage-activity-sql.js';
 
 export const DAY_MS = 86_400_000;
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'] as const;
+const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** UTC days (as the ms of their midnight) a session from startMs to endMs touches. */
@@ -34,6 +35,7 @@ const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
   abandonment_5m: 'start_hour',
   stage_transitions_hourly: 'hour',
   touchpoint_transitions_hourly: 'hour',
+  stage_activity_hourly: 'hour',
 };
 
 /**
@@ -115,7 +117,13 @@ async function refreshNow(
   const runs = consecutiveRuns([...days, ...journeyDays]);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
   if (total === 0) return 0;
-  const sql = Object.fromEntries(ROLLUPS.map((table) => [table, readSql(`rollups/${table}.sql`)]));
+  const sql = Object.fromEntries(ROLLUPS.map((table) => [table, table === 'stage_activity_hourly' ? stageActivityRollupSql() : readSql(`rollups/${table}.sql`)]));
+  // Only the stage activity reads events: how far past a day its sessions and journeys reach.
+  const activityParams = {
+    max_duration_ms: pipeline.split.maxDurationMs,
+    window_ms: pipeline.definition.funnel.journeyWindow,
+    use_source_session_id: pipeline.useSourceSessionId ? 1 : 0,
+  };
   // Code-made names (letters, digits, _): ALTER … FROM takes no identifier parameter.
   const rebuild = randomBytes(6).toString('hex');
   const staging = Object.fromEntries(ROLLUPS.map((table) => [table, `${table}_staging_${rebuild}`]));
@@ -134,6 +142,7 @@ async function refreshNow(
           stage_names: pipeline.stageNames,
           day_start: toClickHouseDateTime(first),
           day_end: toClickHouseDateTime(last + DAY_MS),
+          ...(table === 'stage_activity_hourly' ? activityParams : {}),
         });
         const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
         const stagedDays = new Set(staged.map((row) => Number(row.day)));

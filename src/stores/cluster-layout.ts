@@ -28,6 +28,7 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   abandonment_5m: { kind: 'everywhere' },
   stage_transitions_hourly: { kind: 'everywhere' },
   touchpoint_transitions_hourly: { kind: 'everywhere' },
+  stage_activity_hourly: { kind: 'everywhere' },
   journeys: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, key)' },
   identity_links: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
   identity_persons: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
@@ -38,6 +39,7 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   abandonment_5m_staging: { kind: 'node-local' },
   stage_transitions_hourly_staging: { kind: 'node-local' },
   touchpoint_transitions_hourly_staging: { kind: 'node-local' },
+  stage_activity_hourly_staging: { kind: 'node-local' },
 };
 
 /** The table that holds the rows on each node: `<name>_local` for sharded tables, the table itself otherwise. */

@@ -3,7 +3,8 @@
 -- at level session: {table} = sessions, else journeys) starting in [from, to):
 -- entered = level >= k, skipped = of those, entered without an event of k
 -- (bit k-1 of funnel_skipped), advanced = with an event of k and level > k.
--- Journeys excluded in this mode are left out. The same numbers as `journeys
+-- Journeys excluded in this mode are left out; with only_segment = 1, only
+-- the journeys of that segment count. The same numbers as `journeys
 -- funnel` and funnel_hourly (docs/semantics.md, "Stages are milestones").
 SELECT
     d.1 AS dimension,
@@ -25,6 +26,7 @@ FROM
       AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
       AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
       AND indexOf(funnel_modes, {mode:String}) > 0
+      AND (NOT {only_segment:UInt8} OR segment = {segment:String})
 )
 ARRAY JOIN range(1, level + 1) AS k
 ARRAY JOIN [

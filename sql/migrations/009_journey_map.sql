@@ -52,3 +52,11 @@ PARTITION BY (pipeline, toYYYYMMDD(hour))
 ORDER BY (pipeline, level, mode, hour, stage_index, segment, touchpoint, channel);
 
 CREATE TABLE IF NOT EXISTS stage_activity_hourly_staging AS stage_activity_hourly;
+
+-- The flow of one segment (a persona's map): the progress moves and the
+-- touchpoint steps gain the segment of the journey (of its first event, or
+-- first staged event).
+ALTER TABLE stage_transitions_hourly ADD COLUMN IF NOT EXISTS segment LowCardinality(String);
+ALTER TABLE stage_transitions_hourly_staging ADD COLUMN IF NOT EXISTS segment LowCardinality(String);
+ALTER TABLE touchpoint_transitions_hourly ADD COLUMN IF NOT EXISTS segment LowCardinality(String);
+ALTER TABLE touchpoint_transitions_hourly_staging ADD COLUMN IF NOT EXISTS segment LowCardinality(String);

@@ -4,7 +4,7 @@
 -- by (entry) and (exit). A session can take a step more than once (a, b, a,
 -- b: a → b twice): sessions = sessions that took it, steps = how often it was
 -- taken. The stage names parameter is not used here.
-INSERT INTO {staging:Identifier} (pipeline, hour, from_touchpoint, to_touchpoint, channel, device, sessions, steps)
+INSERT INTO {staging:Identifier} (pipeline, hour, from_touchpoint, to_touchpoint, channel, device, segment, sessions, steps)
 SELECT
     pipeline,
     toStartOfHour(start) AS hour,
@@ -12,6 +12,7 @@ SELECT
     step.2 AS to_touchpoint,
     channel,
     device,
+    segment,
     count() AS sessions,
     sum(times) AS steps
 FROM
@@ -21,6 +22,7 @@ FROM
         start,
         entry_channel AS channel,
         device,
+        segment,
         arrayZip(arrayPushFront(touchpoint_path, '(entry)'), arrayPushBack(touchpoint_path, '(exit)')) AS all_steps,
         arrayDistinct(all_steps) AS distinct_steps
     FROM sessions FINAL
@@ -32,4 +34,4 @@ FROM
 )
 -- One row per distinct step of a session, with how often the session took it (paths hold at most 100 touchpoints).
 ARRAY JOIN distinct_steps AS step, arrayMap(s -> countEqual(all_steps, s), distinct_steps) AS times
-GROUP BY pipeline, hour, from_touchpoint, to_touchpoint, channel, device
+GROUP BY pipeline, hour, from_touchpoint, to_touchpoint, channel, device, segment

@@ -49,6 +49,8 @@ export interface BottleneckOptions extends Partial<FunnelView> {
   explain?: number;
   minSupport?: number;
   alpha?: number;
+  /** Only the journeys of this segment. */
+  segment?: string | undefined;
 }
 
 async function defaultPeriod(store: Store, pipeline: string, level: FunnelView['level']): Promise<Period | undefined> {
@@ -76,13 +78,13 @@ export async function analyzeBottlenecks(store: Store, options: BottleneckOption
     toMs: hourFloor(options.toMs ?? extent?.toMs ?? 0),
   };
   const view: FunnelView = { level: options.level ?? 'session', mode: options.mode ?? 'reached' };
-  const current = await readStageBreakdown(store, { pipeline: options.pipeline, ...view, ...period });
+  const current = await readStageBreakdown(store, { pipeline: options.pipeline, ...view, ...period, segment: options.segment });
   let baselinePeriod: Period | null = null;
   if (options.baseline.kind !== 'none') {
     const lengthMs = options.baseline.kind === 'previous' ? period.toMs - period.fromMs : options.baseline.durationMs;
     baselinePeriod = { fromMs: period.fromMs - lengthMs, toMs: period.fromMs };
   }
-  const baselineData = baselinePeriod ? await readStageBreakdown(store, { pipeline: options.pipeline, ...view, ...baselinePeriod }) : undefined;
+  const baselineData = baselinePeriod ? await readStageBreakdown(store, { pipeline: options.pipeline, ...view, ...baselinePeriod, segment: options.segment }) : undefined;
   const hasBaseline = baselineData !== undefined && baselineData.overall.size > 0;
   const baseline = hasBaseline ? baselineData : undefined;
   const ranked = rankTransitions(transitionFigures({ stageNames: options.stageNames, current, baseline, alpha: options.alpha }), hasBaseline);

@@ -1,6 +1,7 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
+import { segmentParams } from '../metrics/time-range.js';
 
 /**
  * Journeys at a stage k: entered (level ≥ k), of those skipped (entered without
@@ -50,7 +51,10 @@ export function levelTable(level: FunnelLevel): 'sessions' | 'journeys' {
 }
 
 /** Reads one funnel's counts per stage and dimension value of journeys starting in [fromMs, toMs), excluded ones left out. */
-export async function readStageBreakdown(store: Store, options: { pipeline: string; fromMs: number; toMs: number } & FunnelView): Promise<StageBreakdown> {
+export async function readStageBreakdown(
+  store: Store,
+  options: { pipeline: string; fromMs: number; toMs: number; segment?: string | undefined } & FunnelView,
+): Promise<StageBreakdown> {
   const rows = await store.query<{ dimension: string; value: string; stage_index: number | string; entered: number | string; skipped: number | string; advanced: number | string }>(
     readSql('analysis/stage_breakdown.sql'),
     {
@@ -59,6 +63,7 @@ export async function readStageBreakdown(store: Store, options: { pipeline: stri
       mode: options.mode,
       from_ms: Math.max(0, Math.round(options.fromMs)),
       to_ms: Math.round(options.toMs),
+      ...segmentParams(options.segment),
     },
   );
   const breakdown = emptyBreakdown();

@@ -1,7 +1,7 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
-import { rangeParams, type TimeRange } from './time-range.js';
+import { rangeParams, segmentParams, type TimeRange } from './time-range.js';
 
 /**
  * The worst 5-minute bucket is picked among buckets with at least this many
@@ -74,11 +74,13 @@ export async function abandonmentReport(
     mode: FunnelMode;
     rule?: string | undefined;
     range: TimeRange;
+    /** Only the journeys of this segment. */
+    segment?: string | undefined;
   },
 ): Promise<AbandonmentRuleReport[]> {
   const rows = await store.query<{ rule: string; bucket: string; started: string | number; abandoned: string | number; pending: string | number }>(
     readSql('metrics/abandonment_summary.sql'),
-    { pipeline: options.pipeline, level: options.level, mode: options.mode, rule: options.rule ?? '', ...rangeParams(options.range) },
+    { pipeline: options.pipeline, level: options.level, mode: options.mode, rule: options.rule ?? '', ...rangeParams(options.range), ...segmentParams(options.segment) },
   );
   return options.rules
     .filter((rule) => !options.rule || rule.name === options.rule)

@@ -2,7 +2,7 @@ import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import type { Dimension, FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import { toFunnelStages, type FunnelReport, type StageCounts } from './funnel-report.js';
-import { rangeParams, type TimeRange } from './time-range.js';
+import { rangeParams, segmentParams, type TimeRange } from './time-range.js';
 
 interface Row {
   value: string;
@@ -41,8 +41,7 @@ export async function readFunnel(
     level: options.level,
     mode: options.mode,
     ...rangeParams(options.range),
-    only_segment: options.segment === undefined ? 0 : 1,
-    segment: options.segment ?? '',
+    ...segmentParams(options.segment),
   };
   const overall = await store.query<Row>(sql, { ...params, by: '' });
   const report: FunnelReport = {

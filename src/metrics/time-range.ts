@@ -19,6 +19,11 @@ export function hourFloor(ms: number): number {
   return Math.floor(ms / HOUR_MS) * HOUR_MS;
 }
 
+/** The query parameters of an optional segment filter (`only_segment`, `segment`): '' is a segment too (journeys without one). */
+export function segmentParams(segment: string | undefined): { only_segment: 0 | 1; segment: string } {
+  return { only_segment: segment === undefined ? 0 : 1, segment: segment ?? '' };
+}
+
 export function rangeParams(range: TimeRange): { from: string; to: string } {
   return {
     from: toClickHouseDateTime(hourFloor(range.fromMs ?? ALL_TIME.fromMs)).slice(0, 19),

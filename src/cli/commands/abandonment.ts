@@ -16,6 +16,7 @@ ${PIPELINE_HELP}
   --from <ISO> --to <ISO>  journeys starting in this range (rounded down to the hour), as in funnel
 ${MODE_LEVEL_HELP}
                          (no rule is counted in any mode)
+  --segment <value>      only the journeys of this segment (of their first event, or first staged event)
   --json                 print {"pipeline", "level", "mode", "rules": [...]} as one JSON object
 
 started = journeys that entered the rule's from-stage (the funnel's entered of that
@@ -45,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
   const { values } = parseFlags('abandonment', argv, {
     pipeline: { type: 'string' },
     rule: { type: 'string' },
+    segment: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     mode: { type: 'string' },
@@ -65,11 +67,11 @@ export async function run(argv: string[]): Promise<number> {
   if (mode === 'any') throw new UsageError('--mode any counts distinct stages, not named ones: no abandonment rule is counted in it; use reached, ordered or strict');
   const range = parseTimeRange(values);
   const rules = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
-    abandonmentReport(store, { pipeline: definition.name, rules: definition.abandonment, level, mode, rule: values.rule, range }),
+    abandonmentReport(store, { pipeline: definition.name, rules: definition.abandonment, level, mode, rule: values.rule, range, segment: values.segment }),
   );
   if (values.json) {
     const shown = values.rule ? rules : rules.map(({ buckets: _buckets, ...rest }) => rest);
-    console.log(JSON.stringify({ pipeline: definition.name, level, mode, rules: shown }));
+    console.log(JSON.stringify({ pipeline: definition.name, level, mode, ...(values.segment === undefined ? {} : { segment: values.segment }), rules: shown }));
     return 0;
   }
   console.log(`Abandonment in ${definition.name} (${describeModeAndLevel(mode, level, definition.funnel.journeyWindow)})`);

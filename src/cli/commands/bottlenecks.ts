@@ -23,6 +23,7 @@ ${MODE_LEVEL_HELP}
                          or of this length (e.g. 7d). Ranks significant drops by conversions
                          lost; without a baseline, transitions rank by share of all drop-off
   --top <n>              explain the top n bottlenecks by dimension value (default 3)
+  --segment <value>      only the journeys of this segment (of their first event, or first staged event) (not stored in the bottlenecks table)
   --json                 print {"bottlenecks": [...]} ranked, as one JSON object
 ${STORE_HELP}
 
@@ -96,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
     from: { type: 'string' },
     to: { type: 'string' },
     baseline: { type: 'string' },
+    segment: { type: 'string' },
     top: { type: 'string' },
     json: { type: 'boolean' },
     mode: { type: 'string' },
@@ -127,8 +129,10 @@ export async function run(argv: string[]): Promise<number> {
       toMs,
       baseline,
       explain: top,
+      segment: values.segment,
     });
-    await writeBottlenecks(store, result, { computedAtMs: Date.now() });
+    // The table holds each period's analysis of everyone: a segment's would overwrite it.
+    if (values.segment === undefined) await writeBottlenecks(store, result, { computedAtMs: Date.now() });
     return result;
   });
   if (values.json) {

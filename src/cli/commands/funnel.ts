@@ -17,6 +17,7 @@ ${PIPELINE_HELP}
   --to <ISO>             journeys starting before this time (rounded down to the hour)
 ${MODE_LEVEL_HELP}
   --by <dimension>       also break down by ${DIMENSIONS.join(', ')}
+  --segment <value>      only the journeys of this segment (of their first event, or first staged event)
   --json                 print one JSON object
 
 entered = journeys that got to the stage; skipped = of those, without an event of
@@ -40,7 +41,8 @@ export function renderFunnel(stages: readonly FunnelStage[]): string {
 }
 
 export function renderFunnelReport(report: FunnelReport, journeyWindowMs?: number): string {
-  const parts = [`Funnel of ${report.pipeline} (${describeModeAndLevel(report.mode, report.level, journeyWindowMs)})`, renderFunnel(report.stages)];
+  const of = report.segment === undefined ? report.pipeline : `${report.pipeline}, segment ${report.segment || '(none)'}`;
+  const parts = [`Funnel of ${of} (${describeModeAndLevel(report.mode, report.level, journeyWindowMs)})`, renderFunnel(report.stages)];
   for (const group of report.groups) parts.push('', `${group.dimension} = ${group.value || '(none)'}`, renderFunnel(group.stages));
   return parts.join('\n');
 }
@@ -53,6 +55,7 @@ export async function run(argv: string[]): Promise<number> {
     mode: { type: 'string' },
     level: { type: 'string' },
     by: { type: 'string' },
+    segment: { type: 'string' },
     json: { type: 'boolean' },
     ...STORE_FLAG,
   });
@@ -66,7 +69,7 @@ export async function run(argv: string[]): Promise<number> {
   const range = parseTimeRange(values);
   const stageNames = definition.stages.map((s) => s.name);
   const report = await withStore(values, { migrate: true, requireDatabase: true }, (store) =>
-    readFunnel(store, { pipeline: definition.name, stageNames, level, mode, range, by }),
+    readFunnel(store, { pipeline: definition.name, stageNames, level, mode, range, by, segment: values.segment }),
   );
   console.log(values.json ? JSON.stringify(report) : renderFunnelReport(report, definition.funnel.journeyWindow));
   return 0;

@@ -15,7 +15,11 @@ ALTER TABLE funnel_hourly_staging ADD COLUMN IF NOT EXISTS bounced UInt64;
 
 -- The events of each stage (docs/semantics.md, "The journey map"). Grain:
 -- pipeline × level × mode × start hour of the journey × stage the event
--- belongs to × segment × cleaned touchpoint × event channel; stage 0 holds
+-- belongs to × segment × breakdown: each event is counted twice, once by
+-- its cleaned touchpoint (breakdown 'touchpoint', channel '') and once by its
+-- channel (breakdown 'channel', touchpoint ''), so `journeys` is exact in
+-- both; the answer, ticket and exit columns are filled in 'touchpoint' rows
+-- only. Stage 0 holds
 -- the events that belong to no stage. events = events; journeys = journeys
 -- with at least one such event; exits = journeys whose last event this was
 -- (their furthest stage is stage_index); online = 0 for CRM events
@@ -32,6 +36,7 @@ CREATE TABLE IF NOT EXISTS stage_activity_hourly
     hour           DateTime('UTC'),
     stage_index    UInt8,
     segment        LowCardinality(String),
+    breakdown      LowCardinality(String),
     touchpoint     String,
     channel        LowCardinality(String),
     online         UInt8,
@@ -49,7 +54,7 @@ CREATE TABLE IF NOT EXISTS stage_activity_hourly
 )
 ENGINE = MergeTree
 PARTITION BY (pipeline, toYYYYMMDD(hour))
-ORDER BY (pipeline, level, mode, hour, stage_index, segment, touchpoint, channel);
+ORDER BY (pipeline, level, mode, hour, stage_index, segment, breakdown, touchpoint, channel);
 
 CREATE TABLE IF NOT EXISTS stage_activity_hourly_staging AS stage_activity_hourly;
 

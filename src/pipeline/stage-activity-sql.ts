@@ -43,11 +43,12 @@ const EVENT_TUPLE = `tuple(t_ms, stage_index, event_id, touchpoint, channel, toU
 
 /** Sessions that started on the days, with every event between their first and last (same key, stream, source session). */
 function sessionEvents(): string {
-  const sessions = `SELECT key, stream, source_session_id, session_id, start, end, segment, funnel_modes, funnel_reached, funnel_excluded
+  const sessions = `SELECT key, stream, source_session_id, session_id, start, end, segment, funnel_modes, funnel_levels, funnel_skipped, funnel_reached, funnel_excluded
     FROM sessions FINAL
     WHERE pipeline = {pipeline:String} AND ${DAY_RANGE} AND is_deleted = 0 AND notEmpty(funnel_modes)`;
   return `SELECT 'session' AS level, s.session_id AS journey_id, s.start AS start, s.segment AS segment,
-         s.funnel_modes AS funnel_modes, s.funnel_reached AS funnel_reached, s.funnel_excluded AS funnel_excluded,
+         s.funnel_modes AS funnel_modes, s.funnel_levels AS funnel_levels, s.funnel_skipped AS funnel_skipped,
+         s.funnel_reached AS funnel_reached, s.funnel_excluded AS funnel_excluded,
          e.t_ms AS t_ms, ${EVENT_COLUMNS.map((c) => `e.${c} AS ${c}`).join(', ')}
     FROM (SELECT key, stream, source_session_id, toUnixTimestamp64Milli(ts) AS t_ms, ${EVENT_COLUMNS.join(', ')}
             FROM events FINAL
@@ -73,10 +74,11 @@ function personEvents(): string {
   const where = `pipeline = {pipeline:String}
       AND ts >= {day_start:DateTime64(3, 'UTC')} AND ts <= {day_end:DateTime64(3, 'UTC')} + toIntervalMillisecond({window_ms:Int64})
       AND (key IN (${persons}) OR key IN (${members}) OR key IN (${linked}))`;
-  const journeys = `SELECT key, journey_id, start, segment, funnel_modes, funnel_reached, funnel_excluded
+  const journeys = `SELECT key, journey_id, start, segment, funnel_modes, funnel_levels, funnel_skipped, funnel_reached, funnel_excluded
     FROM journeys FINAL WHERE pipeline = {pipeline:String} AND ${DAY_RANGE} AND is_deleted = 0`;
   return `SELECT 'person' AS level, j.journey_id AS journey_id, j.start AS start, j.segment AS segment,
-         j.funnel_modes AS funnel_modes, j.funnel_reached AS funnel_reached, j.funnel_excluded AS funnel_excluded,
+         j.funnel_modes AS funnel_modes, j.funnel_levels AS funnel_levels, j.funnel_skipped AS funnel_skipped,
+         j.funnel_reached AS funnel_reached, j.funnel_excluded AS funnel_excluded,
          e.t_ms AS t_ms, ${EVENT_COLUMNS.map((c) => `e.${c} AS ${c}`).join(', ')}
     FROM (${eventsWithPerson(EVENT_COLUMNS, where, true, `(${members})`)}) AS e
     INNER JOIN (${journeys}) AS j ON e.person = j.key
@@ -123,24 +125,40 @@ function attributedEvents(): string {
     ARRAY JOIN events AS ev, arrayEnumerate(events) AS i, reached_at AS reached_here, stages AS stage`;
 }
 
+/**
+ * Every event of the sessions and person's journeys starting in [day_start,
+ * day_end), with its journey's id, start, segment and progress arrays
+ * (columns: level, journey_id, start, segment, funnel_*, t_ms and
+ * EVENT_COLUMNS). Also read by the map's variant comparison.
+ */
+export function journeyEventsSql(level?: 'session' | 'person'): string {
+  if (level === 'session') return sessionEvents();
+  if (level === 'person') return personEvents();
+  return `${sessionEvents()}\n UNION ALL \n${personEvents()}`;
+}
+
 /** The INSERT that rebuilds the days' partitions into the staging table. */
 export function stageActivityRollupSql(): string {
-  const journeyEvents = `${sessionEvents()}\n UNION ALL \n${personEvents()}`;
-  return `INSERT INTO {staging:Identifier}
-SELECT pipeline_name AS pipeline, level, mode, hour, stage_index, segment, touchpoint, channel, online,
+  const journeyEvents = journeyEventsSql();
+  return `INSERT INTO {staging:Identifier} (pipeline, level, mode, hour, stage_index, segment, breakdown, touchpoint, channel, online, events, journeys, exits,
+    nps_answers, nps_promoters, nps_detractors, csat_answers, csat_sum, csat_squares, tickets, comments)
+SELECT pipeline_name AS pipeline, level, mode, hour, stage_index, segment, breakdown,
+       if((breakdown = 'touchpoint') AS by_touchpoint, touchpoint, '') AS touchpoint_of, if(by_touchpoint, '', channel) AS channel_of, if(by_touchpoint, 0, online) AS online_of,
        count() AS events,
        uniqExact(journey_id) AS journeys,
-       countIf(exit = 1) AS exits,
-       countIf(isNotNull(nps)) AS nps_answers,
-       countIf(nps >= 9) AS nps_promoters,
-       countIf(nps <= 6) AS nps_detractors,
-       countIf(isNotNull(csat)) AS csat_answers,
-       sum(toUInt64(ifNull(csat, 0))) AS csat_sum,
-       sum(toUInt64(ifNull(csat, 0)) * toUInt64(ifNull(csat, 0))) AS csat_squares,
-       countIf(ticket = 1) AS tickets,
+       countIf(by_touchpoint AND exit = 1) AS exits,
+       countIf(by_touchpoint AND isNotNull(nps)) AS nps_answers,
+       countIf(by_touchpoint AND nps >= 9) AS nps_promoters,
+       countIf(by_touchpoint AND nps <= 6) AS nps_detractors,
+       countIf(by_touchpoint AND isNotNull(csat)) AS csat_answers,
+       sumIf(toUInt64(ifNull(csat, 0)), by_touchpoint) AS csat_sum,
+       sumIf(toUInt64(ifNull(csat, 0)) * toUInt64(ifNull(csat, 0)), by_touchpoint) AS csat_squares,
+       countIf(by_touchpoint AND ticket = 1) AS tickets,
        groupArraySortedStateIf(3)(tuple(-t_ms, if(isNotNull(nps), 'nps', 'csat'), toUInt8(ifNull(nps, ifNull(csat, 0))), comment),
-                                  comment != '' AND (isNotNull(nps) OR isNotNull(csat))) AS comments
+                                  by_touchpoint AND comment != '' AND (isNotNull(nps) OR isNotNull(csat))) AS comments
   FROM (SELECT {pipeline:String} AS pipeline_name, *, ${cleanTouchpointSql('raw_touchpoint')} AS touchpoint
           FROM (${attributedEvents().replace('{journey_events}', journeyEvents)}))
- GROUP BY pipeline, level, mode, hour, stage_index, segment, touchpoint, channel, online`;
+  -- Each event twice: by touchpoint and by channel (see the table's comment in migration 009).
+  ARRAY JOIN ['touchpoint', 'channel'] AS breakdown
+ GROUP BY pipeline, level, mode, hour, stage_index, segment, breakdown, touchpoint_of, channel_of, online_of`;
 }

@@ -1,4 +1,5 @@
 import { parseFlags, parseTimeRange } from '../args.js';
+import { driverDimensions } from '../../analysis/driver-dimensions.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, withStore } from '../store-option.js';
@@ -33,16 +34,14 @@ further. conversion = advanced / (entered − skipped), and the z-tests and driv
 (entered − skipped, advanced): journeys that skipped a stage never inflate its conversion.
 Results are also written to the bottlenecks table.`;
 
-/** The dimensions drivers are looked for in: the journey's breakdown dimensions and the entry touchpoint. */
-export function driverDimensions(definition: JourneyDefinition): DriverDimension[] {
-  return [...definition.dimensions, 'entry_touchpoint'];
-}
 
-export function parseBaseline(value: string | undefined): BaselineChoice {
+export { driverDimensions };
+
+export function parseBaseline(value: string | undefined, flag = 'baseline'): BaselineChoice {
   if (value === undefined) return { kind: 'none' };
   if (value === 'previous') return { kind: 'previous' };
   const durationMs = parseDurationMs(value);
-  if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--baseline takes previous or a duration like 7d (got "${value}")`);
+  if (durationMs === undefined || durationMs <= 0) throw new UsageError(`--${flag} takes previous or a duration like 7d (got "${value}")`);
   return { kind: 'duration', durationMs };
 }
 

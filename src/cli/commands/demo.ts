@@ -1,6 +1,6 @@
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseFlags } from '../args.js';
 import { createProgress } from '../progress.js';
 import { requirePipeline } from '../pipeline-option.js';
@@ -23,6 +23,8 @@ import { analyzeBottlenecks } from '../../analysis/bottleneck-report.js';
 import { evaluateAlerts } from '../../analysis/evaluate-alerts.js';
 import { readPipelineWatermarkMs } from '../../analysis/alert-series.js';
 import { redactCredentials } from '../../core/redact.js';
+import { readJourneyMap } from '../../map/read-journey-map.js';
+import { renderMapPage } from '../../map/render/map-page.js';
 
 export const HELP = `journeys demo — the whole pipeline on a generated week of shop traffic
 
@@ -33,7 +35,8 @@ planted mobile checkout bottleneck, and a 4-hour checkout-abandonment spike),
 ingests them into the embedded ClickHouse store (database journeys_demo,
 recreated each run) and prints the funnel, sessions against people (shoppers
 stitched across their devices), the abandonment summary, the bottlenecks of
-days 4-7 against days 1-3, the alerts the spike raised and the dead letters.`;
+days 4-7 against days 1-3, the alerts the spike raised and the dead letters, and writes the journey map of
+the week as one HTML page.`;
 
 const DEMO_DATABASE = 'journeys_demo';
 const SPIKE_START = '2026-11-06T17:00:00Z';
@@ -83,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const pipeline = compilePipeline(definition);
   const store = await openStore({ store: storeSpec, database: DEMO_DATABASE });
   let people: StitchedPeople | undefined;
+  let mapFile: string | undefined;
   try {
     await store.command(`DROP DATABASE IF EXISTS ${DEMO_DATABASE}`);
     await store.command(`CREATE DATABASE ${DEMO_DATABASE}`);
@@ -142,6 +146,10 @@ export async function run(argv: string[]): Promise<number> {
       { p: pipeline.name },
     );
     console.log(`\nDead letters: ${Number(dead?.n ?? 0)} (${reasons.map((r) => `${r.step} ${Number(r.n)}`).join(', ')})`);
+    const map = await readJourneyMap(store, { definition, level: view.level, mode: view.mode, range: WEEK });
+    mapFile = resolve(dataDir, '..', `journey-map-${definition.name}.html`);
+    writeFileSync(mapFile, renderMapPage(map));
+    console.log(`\nThe journey map of the week (stages × touchpoints, channels, emotions, pain points, per segment): ${mapFile}`);
   } finally {
     await store.close();
   }
@@ -156,6 +164,9 @@ Done in ${((Date.now() - started) / 1000).toFixed(1)}s. Try next:
   npx journeys abandonment ${flags} --rule checkout_abandonment
   npx journeys bottlenecks ${flags} --from ${BREAK_START} --baseline 3d
   npx journeys alerts list ${flags}
+  npx journeys map ${flags} --from ${BREAK_START} --compare 3d --out map.html   # days 4-7 against days 1-3, as a page${
+    mapFile === undefined ? '' : `\n  open ${mapFile}   # the week's journey map (or: npx journeys serve ${flags})`
+  }
   npx journeys sql "SELECT reason, count() FROM dead_letters GROUP BY reason" --store ${shownStore} --database ${DEMO_DATABASE}`);
   return 0;
 }

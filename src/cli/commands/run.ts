@@ -12,6 +12,8 @@ import { startMetricsServer } from '../../observability/metrics-server.js';
 import { parseDurationMs } from '../../core/duration.js';
 import { issuesFromZod, summarizeIssues } from '../../events/issues.js';
 import { NOTIFY_FLAGS, NOTIFY_HELP, notifiersFromFlags } from './alerts.js';
+import { parsePort } from './serve.js';
+import { startMapServer } from '../../server/map-server.js';
 
 export const HELP = `journeys run — consume events from Kafka and keep the store current
 
@@ -31,6 +33,8 @@ ${PIPELINE_HELP}
   --dead-letter-max-bytes <n>  largest dead-letter message; a longer value is cut, with a
                           journeys-truncated header (default 65536; the dead_letters table keeps it whole)
   --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)
+  --serve-map <port>      also serve the journey map of the store on <port> (as journeys serve, host
+                          127.0.0.1 or $JOURNEYS_MAP_HOST): an embedded store is open in this process only
 Alerts of the journey definition are evaluated after every rollup rebuild (30 s):
 ${NOTIFY_HELP}
 ${STORE_HELP}
@@ -64,6 +68,7 @@ export async function run(argv: string[]): Promise<number> {
     'dead-letter-suffix': { type: 'string' },
     'dead-letter-max-bytes': { type: 'string' },
     'session-timeout': { type: 'string' },
+    'serve-map': { type: 'string' },
     ...NOTIFY_FLAGS,
     ...STORE_FLAG,
   });
@@ -90,6 +95,7 @@ export async function run(argv: string[]): Promise<number> {
   const metrics = new MetricsRegistry();
   // Flag mistakes surface before the store is opened (and locked).
   const notifiers = notifiersFromFlags(values);
+  const mapPort = values['serve-map'] === undefined ? undefined : parsePort(values['serve-map'], 8080, 'serve-map');
   await probeBrokers(parsed.data.brokers);
   const store = await openStore(values, { migrate: true });
   const runner = new KafkaRunner({
@@ -105,6 +111,11 @@ export async function run(argv: string[]): Promise<number> {
   const server = portText
     ? await startMetricsServer({ port: Number(portText), host: process.env['JOURNEYS_METRICS_HOST'] ?? '127.0.0.1', registry: metrics, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })
     : undefined;
+  const mapServer =
+    mapPort === undefined
+      ? undefined
+      : await startMapServer({ store, definition, port: mapPort, host: process.env['JOURNEYS_MAP_HOST'] ?? '127.0.0.1', logger: logger.child({ component: 'map' }) });
+  if (mapServer) logger.info({ address: mapServer.address() }, 'serving the journey map');
   const stop = (signal: string) => {
     logger.info({ signal }, 'stopping');
     void runner.stop();
@@ -116,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
     await runner.done;
   } finally {
     server?.close();
+    mapServer?.close();
     await store.close();
   }
   return 0;

@@ -7,6 +7,7 @@
  */
 import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import type { FunnelStage } from '../metrics/funnel-report.js';
+import type { AbandonmentRuleReport } from '../metrics/abandonment-report.js';
 
 /** Bumped when a field changes meaning: the served page checks it. */
 export const JOURNEY_MAP_FORMAT = 1;
@@ -132,17 +133,8 @@ export interface StagePainPoints {
   bounces: { journeys: number; rate: number | null };
 }
 
-export interface MapAbandonmentRule {
-  rule: string;
-  from: string;
-  to: string;
-  within_ms: number;
-  started: number;
-  pending: number;
-  known: number;
-  abandoned: number;
-  rate: number | null;
-}
+/** A rule as `journeys abandonment --json` prints it, without its buckets. */
+export type MapAbandonmentRule = Omit<AbandonmentRuleReport, 'buckets' | 'worst_bucket'>;
 
 export interface MapOpportunity {
   rank: number;

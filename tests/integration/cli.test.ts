@@ -42,7 +42,7 @@ describe('journeys CLI', () => {
     const report = JSON.parse(funnel.stdout);
     expect(report).toMatchObject({ pipeline: 'ecommerce', mode: 'reached', level: 'session', groups: [] });
     expect(report.stages.slice(0, 4).map((s: { entered: number }) => s.entered)).toEqual([2, 1, 1, 1]);
-    expect(Object.keys(report.stages[0])).toEqual(['stage', 'entered', 'skipped', 'advanced', 'dropped', 'conversion_to_next', 'median_time_to_next_ms', 'p90_time_to_next_ms']);
+    expect(Object.keys(report.stages[0])).toEqual(['stage', 'entered', 'skipped', 'advanced', 'dropped', 'conversion_to_next', 'median_time_to_next_ms', 'p90_time_to_next_ms', 'median_time_in_stage_ms', 'p90_time_in_stage_ms', 'bounced']);
 
     const again = journeys(['ingest', '--pipeline', 'ecommerce', '--input', '-', '--store', store, '--json'], lines.join('\n'));
     expect(JSON.parse(again.stdout)).toMatchObject({ read: 6, valid: 0, duplicates: 5, dead_lettered: 1 });

@@ -11,7 +11,7 @@ import type { Store } from '../../src/stores/store.js';
 import { EmbeddedStore } from '../../src/stores/embedded-store.js';
 import { run as migrateCommand } from '../../src/cli/commands/migrate.js';
 
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'];
+const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly'];
 
 function pipelineNamed(name: string): CompiledPipeline {
   const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
@@ -37,8 +37,10 @@ async function derived(store: Store, pipeline: string): Promise<Record<string, u
   for (const table of ROLLUPS) {
     out[table] = await store.query(
       table === 'funnel_hourly'
-        ? `SELECT * EXCEPT (pipeline, time_to_next), quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
-        : `SELECT * EXCEPT (pipeline) FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
+        ? `SELECT * EXCEPT (pipeline, time_to_next, time_in_stage), quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q, quantilesExactInclusiveMerge(0.5, 0.9)(time_in_stage) AS q_in FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
+        : table === 'stage_activity_hourly'
+          ? `SELECT * EXCEPT (pipeline, comments), groupArraySortedMerge(3)(comments) AS c FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
+          : `SELECT * EXCEPT (pipeline) FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
       { p: pipeline },
     );
   }

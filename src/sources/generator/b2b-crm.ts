@@ -1,4 +1,5 @@
 import { clampProbability, type Anomalies, type VisitorDimensions } from './anomalies.js';
+import type { B2bFeedback } from './b2b-feedback.js';
 import { B2B_ODDS, businessTime, dealCurrency, type B2bSegment } from './b2b-profile.js';
 import type { CrmContact, CrmDetail, CrmWriter, DealStage, LifecycleStage } from './crm-writer.js';
 import type { EventScheduler } from './event-scheduler.js';
@@ -42,6 +43,7 @@ export class B2bPipeline {
       crm: CrmWriter;
       scheduler: EventScheduler;
       anomalies: Anomalies;
+      feedback: B2bFeedback;
       /** Called when onboarding completes (the scenario emits the in-app event). */
       onOnboarded: (account: B2bAccount, atMs: number) => void;
       /** Called when the account becomes a customer (joins the support/NPS base). */
@@ -140,6 +142,7 @@ export class B2bPipeline {
     this.activity(account, t, { channel: 'meeting', direction: 'outbound', subject: 'Discovery call' });
     if (!this.advance(account, 0.65, 'sql')) return;
     const meetingEnd = t + rng.int(30 * MINUTE_MS, 60 * MINUTE_MS);
+    this.deps.feedback.afterDiscoveryCall(account, meetingEnd);
     this.stage(account, meetingEnd, 'opportunity');
     const odds = B2B_ODDS[account.segment];
     const amount = Math.round(rng.logUniform(odds.minDeal, odds.maxDeal) / 100) * 100;
@@ -170,6 +173,7 @@ export class B2bPipeline {
   private decide(account: B2bAccount, t: number): void {
     const rng = this.deps.rng;
     const wins = this.advance(account, 0.45, 'proposal');
+    this.deps.feedback.afterDecision(account, t, wins);
     if (!wins && rng.chance(0.5)) return this.moveDeal(account, t, 'closed_lost');
     this.moveDeal(account, t, 'negotiation');
     this.later(account, t, 3, 14, (next) => this.close(account, next, wins));
@@ -184,6 +188,7 @@ export class B2bPipeline {
     if (!this.advance(account, 0.85, 'closed_won')) return;
     this.later(account, t, 1, 4, (kickoff) => {
       this.activity(account, kickoff, { channel: 'meeting', direction: 'outbound', subject: 'Onboarding kickoff' });
+      this.deps.feedback.afterKickoff(account, kickoff);
       this.later(account, kickoff, 4, 10, (done) => this.deps.onOnboarded(account, done));
     });
   }

@@ -1,6 +1,7 @@
 import type { AccountFactory } from './b2b-accounts.js';
 import { B2B_ODDS, businessTime, dealCurrency } from './b2b-profile.js';
 import type { B2bAccount } from './b2b-crm.js';
+import type { B2bFeedback } from './b2b-feedback.js';
 import type { CrmWriter } from './crm-writer.js';
 import { COUNTRIES } from './geo.js';
 import { scheduleArrivals, type ScenarioContext } from './scenario-context.js';
@@ -16,11 +17,10 @@ const MAX_CUSTOMERS = 50_000;
 
 const TICKET_SUBJECTS = ['Cannot log in', 'Email channel not syncing', 'Invoice question', 'Add more seats', 'SLA report is empty', 'SSO setup'] as const;
 const NPS_SCORES = [10, 10, 9, 9, 9, 8, 8, 8, 7, 7, 6, 5, 3, 0] as const;
-const CSAT_SCORES = [5, 5, 5, 4, 4, 3, 2, 1] as const;
 
 /**
  * The customer base: existing customers (from before the run) plus those won
- * during it. Support tickets, NPS and CSAT answers, inbound questions and
+ * during it. Support tickets (with a CSAT after some, B2bFeedback), NPS answers, inbound questions and
  * renewals (pipeline 'renewals') arrive as Poisson processes on business
  * hours, each picking a random customer: memory is the base, not the run.
  */
@@ -29,7 +29,7 @@ export class CustomerBase {
   private ticketNumber = 31_000;
   private renewalNumber = 900;
 
-  constructor(private readonly deps: { ctx: ScenarioContext; crm: CrmWriter; accounts: AccountFactory }) {}
+  constructor(private readonly deps: { ctx: ScenarioContext; crm: CrmWriter; accounts: AccountFactory; feedback: B2bFeedback }) {}
 
   add(account: B2bAccount): void {
     if (this.customers.length < MAX_CUSTOMERS) this.customers.push(account);
@@ -74,10 +74,7 @@ export class CustomerBase {
     if (solvedMs >= scheduler.endMs) return;
     scheduler.at(solvedMs, () => {
       this.deps.crm.write(customer.contact, solvedMs, { kind: 'ticket_solved', ticket });
-      if (rng.chance(0.35)) {
-        const answeredMs = solvedMs + rng.int(10 * MINUTE_MS, DAY_MS);
-        this.deps.crm.write(customer.contact, answeredMs, { kind: 'survey_answered', survey: { type: 'csat', score: rng.pick(CSAT_SCORES) } });
-      }
+      this.deps.feedback.afterTicketSolved(customer, solvedMs);
     });
   }
 

@@ -2,6 +2,7 @@ import { Anomalies } from './anomalies.js';
 import { AccountFactory } from './b2b-accounts.js';
 import { B2bPipeline, type B2bAccount } from './b2b-crm.js';
 import { CustomerBase } from './b2b-customer-base.js';
+import { B2bFeedback } from './b2b-feedback.js';
 import { B2B_APP, B2B_CHANNELS, B2B_SEGMENT_CHOICE, B2B_STAGES, B2B_VOCABULARY, randomPerson } from './b2b-profile.js';
 import { startProspecting } from './b2b-prospecting.js';
 import { B2bSiteSession, type B2bVisitor } from './b2b-site.js';
@@ -51,7 +52,8 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
   const crm = new CrmWriter(scheduler, rng);
   const accounts = new AccountFactory(rng);
   const site = new B2bSiteSession({ rng, writer, anomalies, newUserId: () => accounts.newUserId() });
-  const customers = new CustomerBase({ ctx, crm, accounts });
+  const feedback = new B2bFeedback({ rng, crm, anomalies });
+  const customers = new CustomerBase({ ctx, crm, accounts, feedback });
   const accountOf = new WeakMap<B2bVisitor, B2bAccount>();
 
   const onOnboarded = (account: B2bAccount, atMs: number): void => {
@@ -66,7 +68,7 @@ export function setupB2bSaas(ctx: ScenarioContext): void {
     const view = trail.open(pageMs, { name: 'Onboarding', path: '/onboarding/checklist', title: 'Onboarding' });
     writer.track(visitor, view, pageMs + rng.int(30_000, 20 * MINUTE_MS), 'Onboarding Completed', { steps_completed: 6 });
   };
-  const pipeline = new B2bPipeline({ rng, crm, scheduler, anomalies, onOnboarded, onCustomer: (account) => customers.add(account) });
+  const pipeline = new B2bPipeline({ rng, crm, scheduler, anomalies, feedback, onOnboarded, onCustomer: (account) => customers.add(account) });
 
   /** The device of the next visit: for a two-device person, sometimes the other one. */
   const nextDevice = (person: B2bPerson, current: B2bVisitor): B2bVisitor => {

@@ -1,13 +1,14 @@
 import { Anomalies } from './anomalies.js';
 import { Catalog } from './catalog.js';
 import { acquire } from './channels.js';
-import { CrmWriter } from './crm-writer.js';
+import { CrmWriter, type CrmContact } from './crm-writer.js';
 import { CONSUMER_DEVICES } from './devices.js';
 import { EcommerceSession, type ShopAccount, type Shopper } from './ecommerce-session.js';
 import { COUNTRIES } from './geo.js';
 import { IdSequence } from './id-sequence.js';
 import { scheduleArrivals, type ScenarioContext } from './scenario-context.js';
 import { SegmentWriter } from './segment-writer.js';
+import { ShopFeedback } from './shop-feedback.js';
 import { SHOP_CHANNELS, SHOP_ODDS, SHOP_SEGMENT_CHOICE, SHOP_STAGES, SHOP_VOCABULARY } from './shop-profile.js';
 import { createOtherDevice, createSiteVisitor } from './site-visitor.js';
 import { ArrivalProcess, SHOPPING_TRAFFIC } from './traffic-shape.js';
@@ -15,7 +16,6 @@ import { DAY_MS, HOUR_MS, MINUTE_MS } from './time-format.js';
 
 const MAX_SESSIONS_PER_SHOPPER = 6;
 const SECOND_SESSION_SAME_DAY = 0.08;
-const SURVEY_AFTER_PURCHASE = 0.25;
 /** Share of shoppers who shop on a second device too (a phone and a computer). */
 const OWNS_OTHER_DEVICE = 0.9;
 /** Probability that a visit on a later day, or later the same day, is on the other device than the visit before. */
@@ -24,10 +24,8 @@ const OTHER_DEVICE_SAME_DAY = 0.3;
 /** Purchasers who open the order-shipped email's link 1–3 days later; read on the other device with ORDER_EMAIL_ON_OTHER_DEVICE. */
 const ORDER_EMAIL_VISIT = 0.35;
 const ORDER_EMAIL_ON_OTHER_DEVICE = 0.7;
-
-const NPS_SCORES = [10, 10, 10, 9, 9, 9, 9, 8, 8, 8, 7, 7, 6, 5, 4, 3, 2, 0] as const;
-const CSAT_SCORES = [5, 5, 5, 5, 4, 4, 4, 3, 2, 1] as const;
-const COMMENTS = ['Fast delivery, thanks!', 'Checkout was confusing on my phone', 'Great prices', 'Package arrived damaged', 'Love the product'] as const;
+/** A device's visits are at least this far apart (past the 30-minute inactivity gap). */
+const DEVICE_REVISIT_GAP_MS = 41 * MINUTE_MS;
 
 /** A person: the device they arrived on, their other device once they use it, their account and CRM contact. */
 interface ShopPerson {
@@ -43,9 +41,9 @@ interface ShopPerson {
  * visit is one Segment session through the storefront funnel; some come back
  * later the same day or on later days, often on their other device (browse
  * on the phone, buy on the laptop: each device has its own anonymousId and
- * logs in apart, with the person's one userId), and some purchasers answer
- * an NPS/CSAT survey, delivered as a CRM envelope hours later that carries
- * the buying device's anonymousId and the account's userId.
+ * logs in apart, with the person's one userId). Some shoppers answer a
+ * survey about a stage or open a support ticket (ShopFeedback), delivered as
+ * CRM envelopes that carry the device's anonymousId and the account's userId.
  */
 export function setupEcommerce(ctx: ScenarioContext): void {
   const { options, rng, scheduler } = ctx;
@@ -59,17 +57,11 @@ export function setupEcommerce(ctx: ScenarioContext): void {
   const newUserId = (): string => userIds.next();
   const session = new EcommerceSession({ rng, writer, catalog, anomalies, newUserId, productLists: options.productLists });
 
-  const survey = (person: ShopPerson, device: Shopper, afterMs: number): void => {
+  const feedback = new ShopFeedback({ rng, crm, anomalies, scheduler });
+  /** The CRM contact of a person's answers and tickets on `device` (created at the first one). */
+  const contactOf = (person: ShopPerson, device: Shopper): CrmContact => {
     person.contactId ??= contactIds.next();
-    const occurredMs = afterMs + rng.int(HOUR_MS, 2 * DAY_MS);
-    const nps = rng.chance(0.6);
-    const score = nps ? rng.pick(NPS_SCORES) : rng.pick(CSAT_SCORES);
-    const comment = rng.chance(0.3) ? rng.pick(COMMENTS) : undefined;
-    crm.write(
-      { contactId: person.contactId, email: undefined, anonymousId: device.anonymousId, userId: person.account.userId },
-      occurredMs,
-      { kind: 'survey_answered', survey: { type: nps ? 'nps' : 'csat', score, comment } },
-    );
+    return { contactId: person.contactId, email: undefined, anonymousId: device.anonymousId, userId: person.account.userId };
   };
 
   /** The device of the next visit: for a two-device person, sometimes the other one. */
@@ -80,16 +72,28 @@ export function setupEcommerce(ctx: ScenarioContext): void {
     return person.other;
   };
 
-  const visit = (person: ShopPerson, device: Shopper, atMs: number, sessionNumber: number): void => {
+  /**
+   * When each device's last visit ended: a visit planned while another one
+   * of the same device is still going (the order email's link opened during
+   * a return visit) starts after it instead, as one browser would. Without
+   * this, the later-planned visit could send events stamped before a login
+   * the earlier one made, carrying its userId.
+   */
+  const busyUntil = new WeakMap<Shopper, number>();
+  const startOf = (device: Shopper, plannedMs: number): number => Math.max(plannedMs, (busyUntil.get(device) ?? -Infinity) + DEVICE_REVISIT_GAP_MS);
+
+  const visit = (person: ShopPerson, device: Shopper, plannedMs: number, sessionNumber: number): void => {
+    const atMs = startOf(device, plannedMs);
     const channel = SHOP_CHANNELS[device.segment].pick(rng);
     device.dimensions.channel = channel;
     const outcome = session.run(device, atMs, acquire(channel, SHOP_VOCABULARY, rng));
-    if (outcome.purchased && rng.chance(SURVEY_AFTER_PURCHASE)) survey(person, device, outcome.endMs);
+    busyUntil.set(device, outcome.endMs);
+    feedback.afterSession(outcome, device.dimensions, () => contactOf(person, device));
     if (outcome.purchased && rng.chance(ORDER_EMAIL_VISIT)) {
       const at = outcome.endMs + rng.int(DAY_MS, 3 * DAY_MS);
       if (at < scheduler.endMs) {
         const reader = nextDevice(person, device, ORDER_EMAIL_ON_OTHER_DEVICE);
-        scheduler.at(at, () => session.checkOrder(reader, at));
+        scheduler.at(at, () => busyUntil.set(reader, session.checkOrder(reader, startOf(reader, at))));
       }
     }
     if (sessionNumber >= MAX_SESSIONS_PER_SHOPPER) return;

@@ -6,7 +6,7 @@ import { PageTrail } from './page-trail.js';
 import type { Prng } from './prng.js';
 import type { PageView, SegmentWriter } from './segment-writer.js';
 import { SessionClock } from './session-clock.js';
-import { CHECKOUT_DEVICE_FACTOR, ProductJsonCache, SHOP_ODDS, SHOP_SITE, type ShopSegment } from './shop-profile.js';
+import { CHECKOUT_DEVICE_FACTOR, ProductJsonCache, SHOP_ODDS, SHOP_SITE, type ShopSegment, type ShopStage } from './shop-profile.js';
 import type { ProfiledVisitor } from './site-visitor.js';
 
 /** A person's shop account, shared by all their devices. */
@@ -28,6 +28,8 @@ export interface Shopper extends ProfiledVisitor {
 export interface SessionOutcome {
   endMs: number;
   purchased: boolean;
+  /** The furthest funnel stage the session reached (before any retention or advocacy). */
+  furthest: ShopStage;
 }
 
 const HOME = { name: 'Home', path: '/', title: 'Shop Everything' };
@@ -70,7 +72,7 @@ export class EcommerceSession {
     const trail = new PageTrail(writer, shopper, acquisition, SHOP_SITE);
     const focus = catalog.pick(rng).category;
     const focusSlug = focus.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const ended = (purchased: boolean): SessionOutcome => ({ endMs: clock.t, purchased });
+    const ended = (purchased: boolean, furthest: ShopStage): SessionOutcome => ({ endMs: clock.t, purchased, furthest });
 
     const viewProduct = (product: Product): PageView => {
       const view = trail.open(clock.think(), { name: 'Product', path: `/p/${product.slug}-${product.id}`, title: product.name });
@@ -119,7 +121,7 @@ export class EcommerceSession {
     if (reached === 'awareness') {
       if (!advance(odds.interest, 'awareness')) {
         if (rng.chance(0.3)) trail.open(clock.think(), rng.chance(0.5) ? HELP : SALE);
-        return ended(false);
+        return ended(false, 'awareness');
       }
       viewList();
       reached = 'interest';
@@ -127,7 +129,7 @@ export class EcommerceSession {
     if (reached === 'interest') {
       if (!advance(odds.consideration, 'interest')) {
         if (rng.chance(0.4)) viewList();
-        return ended(false);
+        return ended(false, 'interest');
       }
       viewed = viewProductAndReturn(catalog.pick(rng, focus));
     }
@@ -136,10 +138,10 @@ export class EcommerceSession {
       if (rng.chance(0.25)) viewList();
       viewed = viewProductAndReturn(catalog.pick(rng, rng.chance(0.8) ? focus : undefined));
     }
-    if (viewed === undefined || !advance(odds.cart, 'consideration')) return ended(false);
+    if (viewed === undefined || !advance(odds.cart, 'consideration')) return ended(false, 'consideration');
 
     const cart = this.fillCart(shopper, trail, viewed, viewProduct);
-    if (!advance(odds.checkout * (CHECKOUT_DEVICE_FACTOR[shopper.dimensions.device] ?? 1), 'cart')) return ended(false);
+    if (!advance(odds.checkout * (CHECKOUT_DEVICE_FACTOR[shopper.dimensions.device] ?? 1), 'cart')) return ended(false, 'cart');
     // Customers with an account mostly sign in to check out (saved address and card).
     if (shopper.userId === undefined && shopper.account.userId !== undefined && rng.chance(LOGIN_AT_CHECKOUT)) {
       this.logIn(shopper, trail.open(clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' }));
@@ -148,7 +150,7 @@ export class EcommerceSession {
       { rng, writer, anomalies, clock, nextOrderNumber: () => this.orderNumber++ },
       { shopper, trail, cart, purchaseOdds: odds.purchase },
     );
-    if (!purchased) return ended(false);
+    if (!purchased) return ended(false, 'checkout');
 
     // Retention and advocacy, for some purchasers.
     if (advance(odds.retention, 'purchase')) {
@@ -173,7 +175,7 @@ export class EcommerceSession {
         }
       }
     }
-    return ended(true);
+    return ended(true, 'purchase');
 
     function viewProductAndReturn(product: Product): Product {
       viewProduct(product);

@@ -5,6 +5,7 @@ import { WeightedChoice } from './weighted-choice.js';
 
 /** The ecommerce funnel, in order (bottleneck.fromStage is one of these but the last). */
 export const SHOP_STAGES = ['awareness', 'interest', 'consideration', 'cart', 'checkout', 'purchase', 'retention', 'advocacy'] as const;
+export type ShopStage = (typeof SHOP_STAGES)[number];
 
 export const SHOP_SEGMENTS = ['new', 'returning', 'vip', 'bargain_hunter'] as const;
 export type ShopSegment = (typeof SHOP_SEGMENTS)[number];

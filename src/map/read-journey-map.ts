@@ -219,7 +219,7 @@ function notesOf(stages: JourneyMap['stages'], unattributed: ReturnType<typeof s
   if (answers > 0) {
     notes.push(
       `${answers.toLocaleString('en-US')} survey answer${answers === 1 ? '' : 's'} belong${answers === 1 ? 's' : ''} to no stage` +
-        (level === 'session' ? ' (at level session an answer is a CRM session of its own: give it a stage property, or see the map per person)' : ' (answered before the journey reached its first stage)'),
+        (level === 'session' ? ' (at level session an answer outside every visitor\'s session is a CRM session of its own: give it a stage property, or see the map per person)' : ' (answered before the journey reached its first stage)'),
     );
   }
   if (stages.some((s) => s.funnel.entered - s.funnel.skipped > 0 && s.time_in_stage.median_ms === null)) {

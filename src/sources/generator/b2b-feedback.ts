@@ -54,7 +54,7 @@ export class B2bFeedback {
     const { rng, crm } = this.deps;
     if (!rng.chance(0.25)) return;
     const type = rng.chance(0.5) ? 'nps' : 'csat';
-    const score = surveyScore(rng, type, this.mood(wins ? 0.66 : 0.42, account, 'proposal'));
+    const score = surveyScore(rng, type, this.mood(wins ? 0.76 : 0.6, account, 'proposal'));
     const comment = surveyComment(rng, type, score, PROPOSAL_COMMENTS, 0.45);
     crm.write(account.contact, atMs + rng.int(HOUR_MS, 2 * DAY_MS), { kind: 'survey_answered', survey: { type, score, comment, stage: 'proposal' } });
   }

@@ -270,3 +270,61 @@ describe('replays', () => {
     expect(strip(await mapOf(b2b))).toEqual(strip(b2bMap));
   });
 });
+
+describe('comparisons: this period against the one before, and variant A against B', () => {
+  const AB = `
+name: map_ab
+sessions: { inactivityGap: 30m, maxDuration: 24h, allowedLateness: 5m }
+stages:
+  - name: landing
+    match: [{ type: page }]
+  - name: cart
+    match: [{ event: Product Added }]
+  - name: purchase
+    match: [{ event: Order Completed }]
+`;
+  let ab: JourneyDefinition;
+  const DAY2 = at(0) - 10 * 60 * MIN + DAY; // midnight starting day 2
+
+  /** 40 sessions of variant A on day 1 (30 add to the cart, 20 order); 40 of B on day 2 (20 add, 5 order). */
+  function abEvents(): string[] {
+    const lines: string[] = [];
+    for (const [variant, offsetMs, carts, orders] of [['A', 0, 30, 20], ['B', DAY, 20, 5]] as const) {
+      for (let v = 0; v < 40; v++) {
+        const anonymousId = `${variant}${v}`;
+        const t = at(v * 10) + offsetMs;
+        lines.push(page('/', { anonymousId, at: t, id: `${anonymousId}-1`, properties: { variation_name: variant } }));
+        if (v < carts) lines.push(track('Product Added', { anonymousId, at: t + MIN, id: `${anonymousId}-2` }));
+        if (v < orders) lines.push(track('Order Completed', { anonymousId, at: t + 2 * MIN, id: `${anonymousId}-3` }));
+      }
+    }
+    return lines;
+  }
+
+  beforeAll(async () => {
+    ab = parseDefinition(AB, 'map_ab.yaml');
+    await ingest(ab, abEvents(), 'ab.ndjson');
+  });
+
+  it('compares variant A with B per stage: counts, difference, Bonferroni verdict, and no verdict under 30', async () => {
+    const map = await mapOf(ab, { variant: { path: 'properties.variation_name' } });
+    const c = map.comparison!;
+    expect(c.kind).toBe('variant');
+    expect([c.a.variant, c.a.journeys, c.b.variant, c.b.journeys]).toEqual(['A', 40, 'B', 40]);
+    const [landing, cart, purchase] = c.stages;
+    expect(landing).toMatchObject({ stage: 'landing', a_at: 40, a_advanced: 30, a_conversion: 0.75, b_at: 40, b_advanced: 20, b_conversion: 0.5, difference: 0.25 });
+    // z = 0.25 / √(0.625 · 0.375 · (1/40 + 1/40)) = 2.309; two-sided p = 0.0209 < 0.05 / 1 stage tested.
+    expect(landing!.p_value).toBeCloseTo(0.0209, 3);
+    expect([landing!.significant, landing!.verdict]).toEqual([true, 'better']);
+    expect(cart).toMatchObject({ a_at: 30, a_advanced: 20, b_at: 20, b_advanced: 5, p_value: null, verdict: 'too few to tell' });
+    expect(purchase!.verdict).toBe('not applicable');
+  });
+
+  it("compares day 2 with day 1 from the funnel's own counts", async () => {
+    const map = await mapOf(ab, { range: { fromMs: DAY2, toMs: DAY2 + DAY }, compare: { kind: 'previous' } });
+    const c = map.comparison!;
+    expect([c.kind, c.a.journeys, c.b.journeys, c.b.period]).toEqual(['previous', 40, 40, { from: new Date(DAY2 - DAY).toISOString(), to: new Date(DAY2).toISOString() }]);
+    expect(c.stages[0]).toMatchObject({ a_at: 40, a_advanced: 20, b_at: 40, b_advanced: 30, difference: -0.25, verdict: 'worse' });
+    expect(map.stages.map((s) => s.funnel.entered)).toEqual([40, 20, 5]);
+  });
+});

@@ -8,6 +8,7 @@
 -- 25%); 30% of visits skip interest (straight to a product), so ordered and
 -- furthest levels differ. Each reached stage brings 1–3 events, with unstaged
 -- events (help pages, account) between them; events are 3 s–4 min apart.
+-- Surveys and an A/B variant (see the columns) give the journey map's emotions and comparison something to read.
 INSERT INTO events (pipeline, stream, key, ts, event_id, received_at, source, type, name, stage_index, stage, channel, touchpoint,
                     campaign_source, campaign_medium, campaign_name, page_path, referrer, device, browser, os, country, locale,
                     segment, anonymous_id, user_id, contact_id, email_hash, source_session_id, nps, csat, properties)
@@ -36,7 +37,12 @@ SELECT
     ['new', 'returning', 'vip'][1 + (intDiv(visitor_hash, 37500) % 10 >= 6) + (intDiv(visitor_hash, 37500) % 10 >= 9)] AS segment,
     lower(hex(visitor_hash)) AS anonymous_id,
     '' AS user_id, '' AS contact_id, '' AS email_hash, '' AS source_session_id,
-    NULL AS nps, NULL AS csat, '{}' AS properties
+    -- 4% of visits end with a survey answer (NPS on even visits, CSAT on odd ones), some with a comment; every visit's first event carries an A/B variant.
+    if(surveyed AND i = length(stages) AND visit % 2 = 0, toUInt8(cityHash64(visit, 'score') % 11), NULL) AS nps,
+    if(surveyed AND i = length(stages) AND visit % 2 = 1, toUInt8(1 + cityHash64(visit, 'score') % 5), NULL) AS csat,
+    concat('{', arrayStringConcat(arrayFilter(x -> x != '', [
+        if(i = 1, concat('"variation_name":"', ['A', 'B'][1 + visit % 2], '"'), ''),
+        if(surveyed AND i = length(stages) AND cityHash64(visit, 'comment') % 3 = 0, '"comment":"Bench comment"', '')]), ','), '}') AS properties
 FROM
 (
     SELECT
@@ -53,7 +59,8 @@ FROM
         arrayFlatten(arrayMap(k -> arrayConcat(arrayWithConstant(1 + cityHash64(number, k, 'n') % 3, toUInt8(k)),
                                                if(cityHash64(number, k, 'z') % 4 = 0, [toUInt8(0)], emptyArrayUInt8())), path)) AS stages,
         arrayCumSum(arrayMap(j -> if(j = 1, 0, 3000 + cityHash64(number, j, 'gap') % 237000), arrayEnumerate(stages))) AS offsets,
-        ['/', '/sale', '/c/coffee', '/c/shoes', '/p/espresso-42', '/help/shipping', '/account'][1 + cityHash64(number, 'page') % 7] AS page
+        ['/', '/sale', '/c/coffee', '/c/shoes', '/p/espresso-42', '/help/shipping', '/account'][1 + cityHash64(number, 'page') % 7] AS page,
+        cityHash64(number, 'survey') % 100 < 4 AS surveyed
     FROM numbers({visits:UInt64})
 )
 ARRAY JOIN stages AS st, arrayEnumerate(stages) AS i

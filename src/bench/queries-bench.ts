@@ -15,17 +15,21 @@ import { compilePipeline, type CompiledPipeline } from '../pipeline/compiled-pip
 import { repairKeys } from '../pipeline/repair.js';
 import { daysTouched, refreshRollups } from '../pipeline/rollup-refresh.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
+import { readJourneyMap, type JourneyMapOptions } from '../map/read-journey-map.js';
+import { renderMapPage } from '../map/render/map-page.js';
+import type { JourneyDefinition } from '../journey/definition-schema.js';
 import { buildSessionRecord } from '../sessions/session-record.js';
 
 const PIPELINE = 'bench';
 const STREAM = 'files';
 const START_MS = Date.UTC(2026, 10, 2);
-const DAYS = 7;
+/** A month: the journey map's target is a month of 10M events. */
+const DAYS = 30;
 const RUNS = 5;
 /** Identity keys rebuilt per repair call: big enough to amortise the queries, small enough for memory. */
 const KEYS_PER_CHUNK = 25_000;
 /** Bump when the generator or the schema changes, so a cached store is rebuilt. */
-const DATA_VERSION = 4;
+const DATA_VERSION = 5;
 
 /** Queries that read only the rollups (the < 200 ms target). */
 const ROLLUP_QUERIES = new Set(['funnel_by_stage', 'time_to_next_stage', 'dropoff_by_dimension', 'stage_transitions', 'touchpoint_paths', 'abandonment_rate_5m']);
@@ -121,18 +125,52 @@ async function medianMs(store: Store, sql: string, params: Record<string, string
   return Math.round(times[Math.floor(RUNS / 2)]! * 10) / 10;
 }
 
+async function medianOf(run: () => Promise<unknown>): Promise<number> {
+  await run();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = process.hrtime.bigint();
+    await run();
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[Math.floor(RUNS / 2)]! * 10) / 10;
+}
+
+/**
+ * The journey map's reads and its page over the whole period (session
+ * level, the ecommerce default): everyone, one segment, the second half
+ * against the first, and an A/B comparison (the only part that reads the
+ * events rather than the rollups). The bench store has no person journeys.
+ */
+async function benchMap(store: Store, definition: JourneyDefinition) {
+  const range = { fromMs: START_MS, toMs: START_MS + DAYS * 86_400_000 };
+  const base: JourneyMapOptions = { definition, level: 'session', mode: definition.funnel.mode, range, nowMs: range.toMs };
+  const half = { fromMs: START_MS + (DAYS / 2) * 86_400_000, toMs: range.toMs };
+  let map = await readJourneyMap(store, base);
+  const map_ms = await medianOf(async () => (map = await readJourneyMap(store, base)));
+  const map_segment_ms = await medianOf(() => readJourneyMap(store, { ...base, segment: 'returning' }));
+  const map_compare_ms = await medianOf(() => readJourneyMap(store, { ...base, range: half, compare: { kind: 'previous' } }));
+  const map_variant_ms = await medianOf(() => readJourneyMap(store, { ...base, variant: { path: 'properties.variation_name' } }));
+  let page = '';
+  const map_render_ms = await medianOf(async () => (page = renderMapPage(map)));
+  return { map_ms, map_segment_ms, map_compare_ms, map_variant_ms, map_render_ms, map_page_bytes: Buffer.byteLength(page) };
+}
+
 /**
  * `npm run bench -- queries [--json] [--events N]`: median latency of every
  * sql/queries query over 5 runs on the embedded engine, with the rollup
- * funnel and the raw windowFunnel funnel side by side. With --json the last
- * line is one JSON object.
+ * funnel and the raw windowFunnel funnel side by side, then the journey
+ * map's reads and page (benchMap). With --json the last line is one JSON
+ * object.
  */
 export async function runQueriesBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, events: { type: 'string' } } });
   const events = Number(values.events ?? 10_000_000);
   const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`${message}\n`);
   const pipelinesDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
-  const pipeline = compilePipeline({ ...loadDefinition('ecommerce', { pipelinesDir }).definition, name: PIPELINE });
+  const definition: JourneyDefinition = { ...loadDefinition('ecommerce', { pipelinesDir }).definition, name: PIPELINE };
+  const pipeline = compilePipeline(definition);
   const store = await prepare(join(tmpdir(), `journeys-bench-queries-${events}-v${DATA_VERSION}`), events, pipeline, log);
   try {
     const [counts] = await store.query<{ events: number; sessions: number; funnel_rows: number }>(
@@ -152,8 +190,14 @@ export async function runQueriesBench(argv: string[]): Promise<void> {
     const rollup = results.find((r) => r.name === 'funnel_by_stage')!.median_ms;
     const raw = results.find((r) => r.name === 'funnel_ordered_raw')!.median_ms;
     log(`funnel by stage: rollup ${rollup} ms vs raw windowFunnel ${raw} ms = ${(raw / rollup).toFixed(0)}× faster`);
+    const map = await benchMap(store, definition);
+    log(
+      `journey map of the ${DAYS} days (readJourneyMap, median of ${RUNS}): ${map.map_ms} ms; one segment ${map.map_segment_ms} ms; ` +
+        `against the previous ${DAYS / 2} days ${map.map_compare_ms} ms; variant A/B (reads events) ${map.map_variant_ms} ms; ` +
+        `page rendered in ${map.map_render_ms} ms, ${(map.map_page_bytes / 1024).toFixed(0)} KB`,
+    );
     if (values.json) {
-      console.log(JSON.stringify({ events: counts!.events, queries: results, rollup_funnel_ms: rollup, raw_windowfunnel_ms: raw }));
+      console.log(JSON.stringify({ events: counts!.events, queries: results, rollup_funnel_ms: rollup, raw_windowfunnel_ms: raw, ...map }));
     }
   } finally {
     await store.close();

@@ -34,7 +34,9 @@ describe('the shop voice of the customer', () => {
     if (r['source'] === 'crm' || devices.has(String(r['anonymousId']))) continue;
     devices.set(String(r['anonymousId']), /iPhone|iPad|Android/.test(String((r['context'] as Json)['userAgent'])));
   }
-  const answers = all.filter((r) => r['kind'] === 'survey_answered').map((r) => ({ ...(r['survey'] as Json), mobile: devices.get(String(r['anonymousId'])) }));
+  const answers: Array<Json & { mobile: boolean | undefined }> = all
+    .filter((r) => r['kind'] === 'survey_answered')
+    .map((r) => ({ ...(r['survey'] as Json), mobile: devices.get(String(r['anonymousId'])) }));
 
   it('names a stage of the ecommerce pipeline on every answer, several stages in all', () => {
     const stages = new Set(answers.map((a) => a['stage']));

@@ -23,18 +23,23 @@ interface SurveyProgramme {
   comments: { low: readonly string[]; mid: readonly string[]; high: readonly string[] };
 }
 
-/** On-site exit polls for sessions that ended at a stage without buying (a Hotjar- or Qualtrics-style intercept). */
+/**
+ * On-site exit polls for sessions that ended at a stage without buying (a
+ * Hotjar- or Qualtrics-style intercept): CSAT only. An NPS promoter is the
+ * ecommerce pipeline's advocacy stage, which in reached mode counts as having
+ * bought: asking browsers for NPS would make them buyers.
+ */
 const EXIT_POLLS: Partial<Record<ShopStage, SurveyProgramme>> = {
   interest: {
-    stage: 'interest', answerOdds: 0.012, npsShare: 0.3, mood: 0.72, delayMs: [5_000, 60_000],
+    stage: 'interest', answerOdds: 0.012, npsShare: 0, mood: 0.72, delayMs: [5_000, 60_000],
     comments: { low: ['Search results were not relevant', 'Could not find my size'], mid: ['Just browsing for now'], high: ['Nice selection'] },
   },
   consideration: {
-    stage: 'consideration', answerOdds: 0.015, npsShare: 0.3, mood: 0.7, delayMs: [5_000, 60_000],
+    stage: 'consideration', answerOdds: 0.015, npsShare: 0, mood: 0.7, delayMs: [5_000, 60_000],
     comments: { low: ['Prices are higher than elsewhere', 'Not enough product photos'], mid: ['Will compare a bit more'], high: ['Found what I wanted, buying later'] },
   },
   cart: {
-    stage: 'cart', answerOdds: 0.03, npsShare: 0.2, mood: 0.64, delayMs: [5_000, 60_000],
+    stage: 'cart', answerOdds: 0.03, npsShare: 0, mood: 0.64, delayMs: [5_000, 60_000],
     comments: { low: ['Shipping cost is too high', 'Delivery takes too long'], mid: ['Saving my cart for later'], high: ['Will come back on payday'] },
   },
   checkout: {

@@ -113,18 +113,7 @@ async function prepare(dir: string, events: number, pipeline: CompiledPipeline, 
   return store;
 }
 
-async function medianMs(store: Store, sql: string, params: Record<string, string>): Promise<number> {
-  await store.query(sql, params); // warm-up: the page cache, not a result cache (ClickHouse keeps none by default)
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const started = process.hrtime.bigint();
-    await store.query(sql, params);
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return Math.round(times[Math.floor(RUNS / 2)]! * 10) / 10;
-}
-
+/** The median of RUNS runs after one warm-up (the page cache, not a result cache: ClickHouse keeps none by default). */
 async function medianOf(run: () => Promise<unknown>): Promise<number> {
   await run();
   const times: number[] = [];
@@ -183,7 +172,7 @@ export async function runQueriesBench(argv: string[]): Promise<void> {
       const query = loadNamedQuery(name)!;
       const given: Record<string, string> = { pipeline: PIPELINE };
       if (query.params.some((p) => p.name === 'key')) given['key'] = busiest!.key;
-      results.push({ name, median_ms: await medianMs(store, query.sql, bindParams(query, given)) });
+      results.push({ name, median_ms: await medianOf(() => store.query(query.sql, bindParams(query, given))) });
     }
     const rows = results.map((r) => `  ${r.name.padEnd(24)} ${(ROLLUP_QUERIES.has(r.name) ? 'rollup' : 'raw').padEnd(7)} ${r.median_ms.toFixed(1).padStart(9)} ms`);
     log(`median of ${RUNS} runs (after one warm-up), embedded engine:\n  ${'query'.padEnd(24)} ${'reads'.padEnd(7)} ${'median'.padStart(12)}\n${rows.join('\n')}`);

@@ -77,7 +77,13 @@ afterAll(async () => {
   await browser?.close();
 });
 
-function funnelJson(extra: string[] = []): { stages: Array<{ entered: number; conversion_to_next: number | null; dropped: number | null }> } {
+function mapJson(): { stages: Array<{ index: number; emotions: { csat: { mean: number } | null } }> } {
+  const run = journeys(['map', '--pipeline', 'ecommerce', '--store', store, '--json']);
+  expect(run.status, run.stderr).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+function funnelJson(extra: string[] = []): { stages: Array<{ entered: number; conversion_to_next: number | null; dropped: number | null; median_time_in_stage_ms: number | null }> } {
   const result = journeys(['funnel', '--pipeline', 'ecommerce', '--store', store, '--json', ...extra]);
   expect(result.status, result.stderr).toBe(0);
   return JSON.parse(result.stdout);
@@ -95,6 +101,13 @@ describe('the map file in Chromium', () => {
       for (const [i, s] of funnel.stages.entries()) {
         if (i < funnel.stages.length - 1) expect(conversion[String(i + 1)]).toBe(s.conversion_to_next === null ? 'null' : String(s.conversion_to_next));
       }
+      // Time in stage is funnel's; emotions and tickets are map --json's (the same object the page was made from).
+      const inStage = await stageFigures(tab, '[data-grid="map"]', 'median_time_in_stage_ms');
+      expect(inStage).toEqual(Object.fromEntries(funnel.stages.map((s, i) => [String(i + 1), String(s.median_time_in_stage_ms)])));
+      const json = mapJson();
+      const csat = await stageFigures(tab, '[data-grid="map"]', 'csat_mean');
+      expect(csat).toEqual(Object.fromEntries(json.stages.map((s) => [String(s.index), s.emotions.csat === null ? 'null' : String(s.emotions.csat.mean)])));
+      expect(Object.values(csat).filter((v) => v !== 'null').length).toBeGreaterThan(0);
       // Personas: the tab strip switches panels; every tab's funnel equals funnel --segment.
       const tabs = tab.locator('[data-tab]');
       expect(await tabs.count()).toBeGreaterThanOrEqual(3);

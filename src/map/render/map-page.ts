@@ -51,7 +51,7 @@ function renderMain(map: JourneyMap): Html {
   const empty = map.stages.length === 0 || map.stages[0]!.funnel.entered === 0;
   const grid = empty
     ? html`<p class="empty" data-field="empty">No ${map.unit} started in this period.</p>`
-    : renderStageGrid(map.stages, { grid: 'map', unit: map.unit, conversionStage: map.conversion_stage, opportunities: map.opportunities, caption: 'NPS per stage' });
+    : renderStageGrid(map.stages, { grid: 'map', unit: map.unit, conversionStage: map.conversion_stage, opportunities: map.opportunities, caption: 'Emotion curve' });
   return html`<main data-data-until="${map.data_until ?? ''}" data-generated-at="${map.generated_at}">
 ${renderHeader(map)}
 ${renderNotes(map)}

@@ -24,7 +24,7 @@ export function renderPersonas(map: JourneyMap): Html | null {
         unit: map.unit,
         conversionStage: map.conversion_stage,
         opportunities: null,
-        caption: `NPS per stage, ${name(p.value)}`,
+        caption: `Emotion curve, ${name(p.value)}`,
       })}</div>`,
   );
   return html`<section class="panel" aria-labelledby="personas-h">

@@ -5,7 +5,7 @@
  * carries data-stage="<index>" and its figures data-figure/data-value.
  */
 import type { JourneyMap, MapOpportunity, StageColumn } from '../journey-map.js';
-import { renderEmotionCurve } from './emotion-curve.js';
+import { curveMeasureOf, renderEmotionCurve } from './emotion-curve.js';
 import { html, type Html } from './escape.js';
 import { stageColumnPx } from './layout.js';
 import { opportunityCell } from './opportunities.js';
@@ -85,10 +85,12 @@ export function renderStageGrid(stages: readonly StageColumn[], options: StageGr
       }${s.description === null ? null : html`<span class="stage-desc">${s.description}</span>`}</th>`,
   )}</tr></thead>`;
 
-  const curveRow = html`<tr class="curve-row"><th scope="row" class="row-label">Emotion curve<span class="sub">NPS, 95% CI</span></th><td class="curve-cell" colspan="${stages.length}">${renderEmotionCurve(
+  const measure = curveMeasureOf(stages);
+  const curveRow = html`<tr class="curve-row"><th scope="row" class="row-label">Emotion curve<span class="sub">${measure.label}</span></th><td class="curve-cell" colspan="${stages.length}">${renderEmotionCurve(
     stages,
     columnPx,
     options.caption,
+    measure,
   )}</td></tr>`;
 
   const bodies = layers.map(

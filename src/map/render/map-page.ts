@@ -25,7 +25,7 @@ export type { MapQueryText, ServedControls } from './served-controls.js';
 function renderAbandonmentRules(map: JourneyMap): Html | null {
   if (map.abandonment.length === 0) return null;
   const rows = map.abandonment.map(
-    (r) => html`<tr data-rule="${r.rule}"><td>${r.rule}</td><td>${r.from} → ${r.to} within ${formatDuration(r.within_ms)}</td><td>${figure('started', r.started, formatCount(r.started))}</td><td>${figure(
+    (r) => html`<tr data-rule="${r.rule}"><td>${r.rule}</td><td class="text">${r.from} → ${r.to} within ${formatDuration(r.within_ms)}</td><td>${figure('started', r.started, formatCount(r.started))}</td><td>${figure(
       'pending',
       r.pending,
       formatCount(r.pending),
@@ -34,7 +34,7 @@ function renderAbandonmentRules(map: JourneyMap): Html | null {
   return html`<section class="panel" aria-labelledby="abandon-h">
 <h2 id="abandon-h">Abandonment</h2>
 <p class="hint">Rate = abandoned ÷ (started − pending), as journeys abandonment reports it.</p>
-<div class="scroll"><table class="table"><thead><tr><th>Rule</th><th>Definition</th><th>Started</th><th>Pending</th><th>Abandoned</th><th>Rate</th></tr></thead><tbody>${rows}</tbody></table></div>
+<div class="scroll"><table class="table"><thead><tr><th>Rule</th><th class="text">Definition</th><th>Started</th><th>Pending</th><th>Abandoned</th><th>Rate</th></tr></thead><tbody>${rows}</tbody></table></div>
 </section>`;
 }
 

@@ -68,7 +68,8 @@ p{margin:0 0 8px}
 .opp-cell{font-size:13px}
 .table{border-collapse:collapse;width:100%;min-width:640px}
 .table th,.table td{padding:6px 10px;border-bottom:1px solid var(--soft);text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-.table th:first-child,.table td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere}
+.table th:first-child,.table td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:14em}
+.table .text{text-align:left;white-space:normal}
 .table thead th{font-size:12px;color:var(--muted);font-weight:600;border-bottom:2px solid var(--line)}
 .table td.verdict,.table th.verdict{text-align:left}
 .sankey svg{display:block}

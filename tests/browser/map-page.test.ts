@@ -55,6 +55,9 @@ function events(): string[] {
   return lines;
 }
 
+/** The second half of the events' day (the visits start 10:00–16:53 UTC), against the 4 hours before. */
+const PERIOD = { from: '2026-11-02T13:00:00Z', to: '2026-11-02T17:00:00Z' };
+
 let browser: Browser;
 let store: string;
 let dir: string;
@@ -148,6 +151,13 @@ describe('the served map', () => {
     cli['session'] = byStage(funnelJson());
     cli['person'] = byStage(funnelJson(['--level', 'person']));
     cli['returning'] = byStage(funnelJson(['--level', 'person', '--segment', 'returning']));
+    cli['period'] = byStage(funnelJson(['--from', PERIOD.from, '--to', PERIOD.to]));
+    const compared = journeys(['map', '--pipeline', 'ecommerce', '--store', store, '--json', '--from', PERIOD.from, '--to', PERIOD.to, '--compare', 'previous']);
+    expect(compared.status, compared.stderr).toBe(0);
+    const comparison = (JSON.parse(compared.stdout) as { comparison: { stages: Array<{ a_at: number; b_at: number; verdict: string }> } }).comparison;
+    cli['compare_a'] = Object.fromEntries(comparison.stages.map((s, i) => [String(i + 1), String(s.a_at)]));
+    cli['compare_b'] = Object.fromEntries(comparison.stages.map((s, i) => [String(i + 1), String(s.b_at)]));
+    cli['compare_verdict'] = Object.fromEntries(comparison.stages.map((s, i) => [String(i + 1), s.verdict]));
     server = spawn(process.execPath, [resolve('bin/journeys.js'), 'serve', '--pipeline', 'ecommerce', '--store', store, '--port', '0', '--refresh', '2'], {
       env: { ...process.env, JOURNEYS_STORE: '' },
     });
@@ -166,7 +176,7 @@ describe('the served map', () => {
     server?.kill('SIGTERM');
   });
 
-  it('shows the CLI figures, switches level and segment in the page, and talks only to 127.0.0.1', async () => {
+  it('shows the CLI figures, switches level, segment, period and comparison in the page, and talks only to 127.0.0.1', async () => {
     const { page: tab, requests, errors } = await openPage(browser, base, VIEWPORTS[0]);
     expect(await stageFigures(tab, '[data-grid="map"]', 'entered')).toEqual(cli['session']);
     expect(Object.fromEntries(funnelJsonServed((await tab.evaluate(`fetch('/api/map').then((r) => r.json())`)) as ServedMap))).toEqual(cli['session']);
@@ -179,6 +189,18 @@ describe('the served map', () => {
     await tab.selectOption('select[name="segment"]', 'returning');
     await Promise.all([tab.waitForURL(/segment=returning/), tab.click('button[type="submit"]')]);
     expect(await stageFigures(tab, '[data-grid="map"]', 'entered')).toEqual(cli['returning']);
+    // The period and a comparison with the period before, chosen in the form.
+    await tab.goto(base);
+    await tab.fill('input[name="from"]', PERIOD.from);
+    await tab.fill('input[name="to"]', PERIOD.to);
+    await tab.selectOption('select[name="compare"]', 'previous');
+    await Promise.all([tab.waitForURL(/compare=previous/), tab.click('button[type="submit"]')]);
+    expect(await stageFigures(tab, '[data-grid="map"]', 'entered')).toEqual(cli['period']);
+    const compared = (name: string) =>
+      tab.evaluate(`Object.fromEntries([...document.querySelectorAll('[data-comparison="previous"] tr[data-stage]')].map((row) => [row.getAttribute('data-stage'), row.querySelector('[data-figure="${name}"]').getAttribute('data-value')]))`);
+    expect(await compared('a_at')).toEqual(cli['compare_a']);
+    expect(await compared('b_at')).toEqual(cli['compare_b']);
+    expect(await compared('verdict')).toEqual(cli['compare_verdict']);
     // A mistake in the query is a plain page, not a stack trace.
     const bad = await tab.goto(`${base}?from=yesterday`);
     expect(bad?.status()).toBe(400);

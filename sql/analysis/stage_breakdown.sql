@@ -1,43 +1,37 @@
 -- Per stage k of one funnel mode and level, and per value of every breakdown
 -- dimension (plus the overall total as dimension ''), for journeys (sessions
--- at level session: {table} = sessions, else journeys) starting in [from, to):
--- entered = level >= k, skipped = of those, entered without an event of k
--- (bit k-1 of funnel_skipped), advanced = with an event of k and level > k.
--- Journeys excluded in this mode are left out; with only_segment = 1, only
--- the journeys of that segment count. The same numbers as `journeys
--- funnel` and funnel_hourly (docs/semantics.md, "Stages are milestones").
-SELECT
-    d.1 AS dimension,
-    d.2 AS value,
-    k AS stage_index,
-    count() AS entered,
-    countIf(bitTest(skipped_mask, k - 1)) AS skipped,
-    countIf(NOT bitTest(skipped_mask, k - 1) AND level > k) AS advanced
-FROM
-(
-    SELECT
-        arrayElement(funnel_levels, indexOf(funnel_modes, {mode:String})) AS level,
-        arrayElement(funnel_skipped, indexOf(funnel_modes, {mode:String})) AS skipped_mask,
-        arrayElement(funnel_excluded, indexOf(funnel_modes, {mode:String})) AS excluded,
-        entry_channel, device, browser, country, segment, entry_touchpoint
-    FROM {table:Identifier} FINAL
-    WHERE pipeline = {pipeline:String}
-      AND is_deleted = 0
-      AND start >= fromUnixTimestamp64Milli({from_ms:Int64}, 'UTC')
-      AND start < fromUnixTimestamp64Milli({to_ms:Int64}, 'UTC')
-      AND indexOf(funnel_modes, {mode:String}) > 0
-      AND (NOT {only_segment:UInt8} OR segment = {segment:String})
-)
-ARRAY JOIN range(1, level + 1) AS k
+-- at level session) starting in the hours [from, to): entered, skipped and
+-- advanced as funnel_hourly counts them (docs/semantics.md, "Stages are
+-- milestones"), the entry touchpoint from entry_touchpoint_hourly, which
+-- holds the same counts per entry touchpoint. With only_segment = 1, only
+-- the journeys of that segment count. Read from the rollups only, so
+-- `journeys bottlenecks` and the journey map's opportunities cost the same
+-- for a month as for a day.
+SELECT d.1 AS dimension, d.2 AS value, stage_index, sum(entered) AS entered, sum(skipped) AS skipped, sum(advanced) AS advanced
+FROM funnel_hourly
 ARRAY JOIN [
     ('', ''),
-    ('channel', toString(entry_channel)),
+    ('channel', toString(channel)),
     ('device', toString(device)),
     ('browser', toString(browser)),
     ('country', toString(country)),
-    ('segment', toString(segment)),
-    ('entry_touchpoint', entry_touchpoint)
+    ('segment', toString(segment))
 ] AS d
-WHERE excluded = 0
+WHERE pipeline = {pipeline:String}
+  AND level = {level:String}
+  AND mode = {mode:String}
+  AND hour >= {from:DateTime('UTC')}
+  AND hour < {to:DateTime('UTC')}
+  AND (NOT {only_segment:UInt8} OR segment = {segment:String})
+GROUP BY dimension, value, stage_index
+UNION ALL
+SELECT 'entry_touchpoint' AS dimension, entry_touchpoint AS value, stage_index, sum(entered) AS entered, sum(skipped) AS skipped, sum(advanced) AS advanced
+FROM entry_touchpoint_hourly
+WHERE pipeline = {pipeline:String}
+  AND level = {level:String}
+  AND mode = {mode:String}
+  AND hour >= {from:DateTime('UTC')}
+  AND hour < {to:DateTime('UTC')}
+  AND (NOT {only_segment:UInt8} OR segment = {segment:String})
 GROUP BY dimension, value, stage_index
 ORDER BY dimension, value, stage_index

@@ -1,7 +1,7 @@
 import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
-import { segmentParams } from '../metrics/time-range.js';
+import { rangeParams, segmentParams } from '../metrics/time-range.js';
 
 /**
  * Journeys at a stage k: entered (level ≥ k), of those skipped (entered without
@@ -50,7 +50,7 @@ export function levelTable(level: FunnelLevel): 'sessions' | 'journeys' {
   return level === 'person' ? 'journeys' : 'sessions';
 }
 
-/** Reads one funnel's counts per stage and dimension value of journeys starting in [fromMs, toMs), excluded ones left out. */
+/** Reads one funnel's counts per stage and dimension value of journeys starting in the hours [fromMs, toMs), excluded ones left out, from the rollups. */
 export async function readStageBreakdown(
   store: Store,
   options: { pipeline: string; fromMs: number; toMs: number; segment?: string | undefined } & FunnelView,
@@ -59,10 +59,9 @@ export async function readStageBreakdown(
     readSql('analysis/stage_breakdown.sql'),
     {
       pipeline: options.pipeline,
-      table: levelTable(options.level),
+      level: options.level,
       mode: options.mode,
-      from_ms: Math.max(0, Math.round(options.fromMs)),
-      to_ms: Math.round(options.toMs),
+      ...rangeParams({ fromMs: Math.max(0, options.fromMs), toMs: Math.max(0, options.toMs) }),
       ...segmentParams(options.segment),
     },
   );

@@ -8,7 +8,7 @@ import { refreshIdentities } from './identity-refresh.js';
 import { stageActivityRollupSql } from './stage-activity-sql.js';
 
 export const DAY_MS = 86_400_000;
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly'] as const;
+const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** UTC days (as the ms of their midnight) a session from startMs to endMs touches. */
@@ -36,6 +36,7 @@ const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
   stage_transitions_hourly: 'hour',
   touchpoint_transitions_hourly: 'hour',
   stage_activity_hourly: 'hour',
+  entry_touchpoint_hourly: 'hour',
 };
 
 /**

@@ -29,6 +29,7 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   stage_transitions_hourly: { kind: 'everywhere' },
   touchpoint_transitions_hourly: { kind: 'everywhere' },
   stage_activity_hourly: { kind: 'everywhere' },
+  entry_touchpoint_hourly: { kind: 'everywhere' },
   journeys: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, key)' },
   identity_links: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
   identity_persons: { kind: 'sharded', shardingKey: 'cityHash64(pipeline, identifier)' },
@@ -40,6 +41,7 @@ export const CLUSTER_LAYOUT: Readonly<Record<string, TableLayout>> = {
   stage_transitions_hourly_staging: { kind: 'node-local' },
   touchpoint_transitions_hourly_staging: { kind: 'node-local' },
   stage_activity_hourly_staging: { kind: 'node-local' },
+  entry_touchpoint_hourly_staging: { kind: 'node-local' },
 };
 
 /** The table that holds the rows on each node: `<name>_local` for sharded tables, the table itself otherwise. */

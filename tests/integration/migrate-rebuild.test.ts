@@ -11,7 +11,7 @@ import type { Store } from '../../src/stores/store.js';
 import { EmbeddedStore } from '../../src/stores/embedded-store.js';
 import { run as migrateCommand } from '../../src/cli/commands/migrate.js';
 
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly'];
+const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
 
 function pipelineNamed(name: string): CompiledPipeline {
   const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });

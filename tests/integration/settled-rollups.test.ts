@@ -20,7 +20,7 @@ async function watermark(store: Store, pipeline: string): Promise<number> {
 
 /** Every rollup row of the pipeline, in a fixed order. */
 async function rollups(store: Store, pipeline: string): Promise<string> {
-  const tables = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly'];
+  const tables = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
   const parts = [];
   for (const table of tables) {
     // Quantile states are compared through their merged values.

@@ -219,9 +219,9 @@ describe('journeys migrate --cluster on a fresh cluster (every shipped migration
   it('every table, staging twins included, has its ORDER BY and PARTITION BY in columns it has where it is created', async () => {
     const created = replayClusterDdl((await migrated()).flatMap((r) => r.sql));
     const twins = created.filter((c) => c.table.endsWith('_staging'));
-    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's.
+    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's, 010 the entry touchpoints'.
     expect(twins.map((t) => t.table).sort()).toEqual(
-      ['abandonment_5m', 'abandonment_5m', 'funnel_hourly', 'funnel_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
+      ['abandonment_5m', 'abandonment_5m', 'entry_touchpoint_hourly', 'funnel_hourly', 'funnel_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
         (t) => `${t}_staging`,
       ),
     );

@@ -7,7 +7,7 @@
  */
 import type { FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import type { FunnelStage } from '../metrics/funnel-report.js';
-import type { AbandonmentRuleReport } from '../metrics/abandonment-report.js';
+import type { AbandonmentRuleTotals } from '../metrics/abandonment-report.js';
 
 /** Bumped when a field changes meaning: the served page checks it. */
 export const JOURNEY_MAP_FORMAT = 1;
@@ -134,7 +134,7 @@ export interface StagePainPoints {
 }
 
 /** A rule as `journeys abandonment --json` prints it, without its buckets. */
-export type MapAbandonmentRule = Omit<AbandonmentRuleReport, 'buckets' | 'worst_bucket'>;
+export type MapAbandonmentRule = AbandonmentRuleTotals;
 
 export interface MapOpportunity {
   rank: number;

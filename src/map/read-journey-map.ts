@@ -10,7 +10,7 @@ import type { Store } from '../stores/store.js';
 import { readSql } from '../stores/sql-files.js';
 import type { FunnelLevel, FunnelMode, JourneyDefinition } from '../journey/definition-schema.js';
 import { readFunnel } from '../metrics/funnel-reader.js';
-import { abandonmentReport, type AbandonmentRuleReport } from '../metrics/abandonment-report.js';
+import { abandonmentTotals, abandonmentTotalsBySegment, type AbandonmentRuleTotals } from '../metrics/abandonment-report.js';
 import { analyzeBottlenecks, type BaselineChoice } from '../analysis/bottleneck-report.js';
 import { driverDimensions } from '../analysis/driver-dimensions.js';
 import { hourFloor, rangeParams, segmentParams, type TimeRange } from '../metrics/time-range.js';
@@ -89,10 +89,16 @@ function countsOf(stages: readonly FunnelStage[]): Map<number, StepCounts> {
   return new Map(stages.map((s, i) => [i + 1, { entered: s.entered, skipped: s.skipped, advanced: s.advanced ?? 0 }]));
 }
 
-function readAbandonment(store: Store, options: JourneyMapOptions, range: TimeRange, segment: string | undefined): Promise<AbandonmentRuleReport[]> {
+function readAbandonment(store: Store, options: JourneyMapOptions, range: TimeRange, segment: string | undefined): Promise<AbandonmentRuleTotals[]> {
   // `any` rows count distinct stages, not named ones: no rule is counted in that mode.
   if (options.mode === 'any' || options.definition.abandonment.length === 0) return Promise.resolve([]);
-  return abandonmentReport(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range, segment });
+  return abandonmentTotals(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range, segment });
+}
+
+/** Every segment's rule totals in one read (the personas); a segment without rows is read on its own (all zero). */
+function readAbandonmentBySegment(store: Store, options: JourneyMapOptions, range: TimeRange): Promise<Map<string, AbandonmentRuleTotals[]>> {
+  if (options.mode === 'any' || options.definition.abandonment.length === 0) return Promise.resolve(new Map());
+  return abandonmentTotalsBySegment(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range });
 }
 
 async function readComparison(store: Store, options: JourneyMapOptions, period: { fromMs: number; toMs: number }, current: readonly FunnelStage[]): Promise<MapComparison | null> {
@@ -167,8 +173,9 @@ export async function readJourneyMap(store: Store, options: JourneyMapOptions): 
   if (personas) {
     const groups = funnel.groups.filter((g) => g.stages[0]!.entered > 0).slice(0, MAX_PERSONAS);
     const byValue = groups.length > 0 ? await readStageActivity(store, { pipeline, level, mode, range, bySegment: true }) : new Map();
+    const rulesBySegment = groups.length > 0 ? await readAbandonmentBySegment(store, options, range) : new Map<string, AbandonmentRuleTotals[]>();
     for (const group of groups) {
-      const rules = await readAbandonment(store, options, range, group.value);
+      const rules = rulesBySegment.get(group.value) ?? (await readAbandonment(store, options, range, group.value));
       personaMaps.push({
         dimension: 'segment',
         value: group.value,
@@ -192,7 +199,7 @@ export async function readJourneyMap(store: Store, options: JourneyMapOptions): 
     data_until: dataUntil,
     stages,
     conversion_stage: definition.funnel.conversionStage ?? null,
-    abandonment: abandonment.map(({ buckets: _buckets, worst_bucket: _worst, ...rule }) => rule),
+    abandonment,
     opportunities: bottlenecks.bottlenecks.map((b) => ({
       rank: b.rank,
       from_stage: b.from_stage,

@@ -6,7 +6,7 @@
  * of the stage, and bounces over the same journeys.
  */
 import type { FunnelStage } from '../metrics/funnel-report.js';
-import type { AbandonmentRuleReport } from '../metrics/abandonment-report.js';
+import type { AbandonmentRuleTotals } from '../metrics/abandonment-report.js';
 import type { StageColumn } from './journey-map.js';
 import { stageActivity, type ActivityByValue } from './read-stage-activity.js';
 
@@ -18,7 +18,7 @@ export function stageColumns(options: {
   activity: ActivityByValue;
   /** The activity's value: '' for everyone, else a segment. */
   value: string;
-  abandonment: readonly AbandonmentRuleReport[];
+  abandonment: readonly AbandonmentRuleTotals[];
 }): StageColumn[] {
   return options.funnel.map((row, i): StageColumn => {
     const activity = stageActivity(options.activity, options.value, i + 1);

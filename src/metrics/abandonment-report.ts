@@ -65,26 +65,74 @@ const rate = (abandoned: number, known: number) => (known === 0 ? null : Math.ro
  * with at least WORST_BUCKET_MIN_SESSIONS known outcomes (the earliest of
  * equals).
  */
-export async function abandonmentReport(
-  store: Store,
-  options: {
-    pipeline: string;
-    rules: ReadonlyArray<{ name: string; from: string; to: string; within: number }>;
-    level: FunnelLevel;
-    mode: FunnelMode;
-    rule?: string | undefined;
-    range: TimeRange;
-    /** Only the journeys of this segment. */
-    segment?: string | undefined;
-  },
-): Promise<AbandonmentRuleReport[]> {
-  const rows = await store.query<{ rule: string; bucket: string; started: string | number; abandoned: string | number; pending: string | number }>(
-    readSql('metrics/abandonment_summary.sql'),
-    { pipeline: options.pipeline, level: options.level, mode: options.mode, rule: options.rule ?? '', ...rangeParams(options.range), ...segmentParams(options.segment) },
+export interface AbandonmentOptions {
+  pipeline: string;
+  rules: ReadonlyArray<{ name: string; from: string; to: string; within: number }>;
+  level: FunnelLevel;
+  mode: FunnelMode;
+  rule?: string | undefined;
+  range: TimeRange;
+  /** Only the journeys of this segment. */
+  segment?: string | undefined;
+}
+
+interface BucketRow {
+  rule: string;
+  bucket: string;
+  started: string | number;
+  abandoned: string | number;
+  pending: string | number;
+}
+
+export async function abandonmentReport(store: Store, options: AbandonmentOptions): Promise<AbandonmentRuleReport[]> {
+  const rows = await store.query<BucketRow>(readSql('metrics/abandonment_summary.sql'), queryParams(options));
+  return rulesOf(options, rows);
+}
+
+/** A rule's totals: what the report says of it but its buckets. */
+export type AbandonmentRuleTotals = Omit<AbandonmentRuleReport, 'buckets' | 'worst_bucket'>;
+
+/** The rule totals (no buckets) of the journeys in the options (the journey map): the sums abandonmentReport makes of its buckets. */
+export async function abandonmentTotals(store: Store, options: AbandonmentOptions): Promise<AbandonmentRuleTotals[]> {
+  return (await readTotals(store, options, false)).get('') ?? selectedRules(options).map((rule) => totalsOf(rule, 0, 0, 0));
+}
+
+/** Every segment value's rule totals in one read (the journey map's personas); a value without rows has none. */
+export function abandonmentTotalsBySegment(store: Store, options: Omit<AbandonmentOptions, 'segment'>): Promise<Map<string, AbandonmentRuleTotals[]>> {
+  return readTotals(store, options, true);
+}
+
+async function readTotals(store: Store, options: AbandonmentOptions, bySegment: boolean): Promise<Map<string, AbandonmentRuleTotals[]>> {
+  const rows = await store.query<Omit<BucketRow, 'bucket'> & { segment_of: string }>(readSql('metrics/abandonment_totals.sql'), {
+    ...queryParams(options),
+    by_segment: bySegment ? 1 : 0,
+  });
+  const segments = new Set(rows.map((row) => row.segment_of));
+  return new Map(
+    [...segments].map((segment) => [
+      segment,
+      selectedRules(options).map((rule) => {
+        const row = rows.find((r) => r.segment_of === segment && r.rule === rule.name);
+        return totalsOf(rule, Number(row?.started ?? 0), Number(row?.pending ?? 0), Number(row?.abandoned ?? 0));
+      }),
+    ]),
   );
-  return options.rules
-    .filter((rule) => !options.rule || rule.name === options.rule)
-    .map((rule): AbandonmentRuleReport => {
+}
+
+function selectedRules(options: AbandonmentOptions): AbandonmentOptions['rules'] {
+  return options.rules.filter((rule) => !options.rule || rule.name === options.rule);
+}
+
+function totalsOf(rule: AbandonmentOptions['rules'][number], started: number, pending: number, abandoned: number): AbandonmentRuleTotals {
+  return { rule: rule.name, from: rule.from, to: rule.to, within_ms: rule.within, started, pending, known: started - pending, abandoned, rate: rate(abandoned, started - pending) };
+}
+
+function queryParams(options: AbandonmentOptions): Record<string, string | number> {
+  return { pipeline: options.pipeline, level: options.level, mode: options.mode, rule: options.rule ?? '', ...rangeParams(options.range), ...segmentParams(options.segment) };
+}
+
+function rulesOf(options: AbandonmentOptions, rows: readonly BucketRow[]): AbandonmentRuleReport[] {
+  return selectedRules(options).map((rule): AbandonmentRuleReport => {
       const buckets = rows
         .filter((row) => row.rule === rule.name)
         .map((row): AbandonmentBucket => {
@@ -100,18 +148,6 @@ export async function abandonmentReport(
       const eligible = buckets.filter((b) => b.known >= WORST_BUCKET_MIN_SESSIONS);
       const surely = (b: AbandonmentBucket) => rateLowerBound(b.abandoned, b.known);
       const worst = eligible.reduce<AbandonmentBucket | null>((best, b) => (best === null || surely(b) > surely(best) ? b : best), null);
-      return {
-        rule: rule.name,
-        from: rule.from,
-        to: rule.to,
-        within_ms: rule.within,
-        started,
-        pending,
-        known: started - pending,
-        abandoned,
-        rate: rate(abandoned, started - pending),
-        worst_bucket: worst,
-        buckets,
-      };
+      return { ...totalsOf(rule, started, pending, abandoned), worst_bucket: worst, buckets };
     });
 }

@@ -55,7 +55,11 @@ export async function readFunnel(
   if (options.by) {
     const rows = await store.query<Row>(sql, { ...params, by: options.by });
     const byValue = new Map<string, Row[]>();
-    for (const row of rows) byValue.set(row.value, [...(byValue.get(row.value) ?? []), row]);
+    for (const row of rows) {
+      const list = byValue.get(row.value);
+      if (list) list.push(row);
+      else byValue.set(row.value, [row]);
+    }
     for (const [value, valueRows] of byValue) {
       report.groups.push({ dimension: options.by, value, stages: toFunnelStages(options.stageNames, countsOf(valueRows)) });
     }

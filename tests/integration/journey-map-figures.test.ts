@@ -261,6 +261,16 @@ describe('a B2B person journey (level person): CRM answers, tickets and touchpoi
   });
 });
 
+describe('personas', () => {
+  it("are the map of their segment, every layer of it (one read per layer for all of them)", async () => {
+    for (const map of [shopMap, b2bMap]) {
+      const definition = map === shopMap ? shop : b2b;
+      expect(map.personas.length).toBeGreaterThan(0);
+      for (const persona of map.personas) expect(persona.stages).toEqual((await mapOf(definition, { segment: persona.value })).stages);
+    }
+  });
+});
+
 describe('replays', () => {
   it('gives the same map when the same files are ingested again', async () => {
     await ingest(shop, shopEvents(), 'shop-again.ndjson');

@@ -60,7 +60,7 @@ export async function readVariantFunnels(
               SELECT journey_id, any(segment) AS segment, any(funnel_modes) AS modes, any(funnel_levels) AS levels,
                      any(funnel_skipped) AS skipped, any(funnel_excluded) AS excluded_of,
                      argMinIf(value, (t_ms, event_id), value != '') AS variant
-                FROM (SELECT *, JSON_VALUE(properties, {json_path:String}) AS value FROM (${journeyEventsSql(options.level)}))
+                FROM (SELECT *, JSON_VALUE(properties, {json_path:String}) AS value FROM (${journeyEventsSql(options.level, 'position(properties, {variant_key:String}) > 0')}))
                GROUP BY journey_id
           )
           ARRAY JOIN modes AS mode, levels AS furthest, skipped AS skipped_mask, excluded_of AS excluded
@@ -74,6 +74,8 @@ export async function readVariantFunnels(
     pipeline: options.pipeline,
     mode: options.mode,
     json_path: jsonPath,
+    // Only events whose properties name the path's last key can carry a variant: the rest are not joined at all.
+    variant_key: `"${options.path.split('.').pop()!}"`,
     day_start: toClickHouseDateTime(options.fromMs),
     day_end: toClickHouseDateTime(options.toMs),
     max_duration_ms: options.maxDurationMs,

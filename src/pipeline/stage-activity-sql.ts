@@ -42,7 +42,7 @@ const EVENT_TUPLE = `tuple(t_ms, stage_index, event_id, touchpoint, channel, toU
   if(isNull(nps) AND isNull(csat), '', JSONExtractString(properties, 'comment')))`;
 
 /** Sessions that started on the days, with every event between their first and last (same key, stream, source session). */
-function sessionEvents(): string {
+function sessionEvents(eventFilter: string): string {
   const sessions = `SELECT key, stream, source_session_id, session_id, start, end, segment, funnel_modes, funnel_levels, funnel_skipped, funnel_reached, funnel_excluded
     FROM sessions FINAL
     WHERE pipeline = {pipeline:String} AND ${DAY_RANGE} AND is_deleted = 0 AND notEmpty(funnel_modes)`;
@@ -55,7 +55,8 @@ function sessionEvents(): string {
            WHERE pipeline = {pipeline:String}
              AND ts >= {day_start:DateTime64(3, 'UTC')}
              AND ts <= {day_end:DateTime64(3, 'UTC')} + toIntervalMillisecond({max_duration_ms:Int64})
-             AND key IN (SELECT key FROM sessions WHERE pipeline = {pipeline:String} AND ${DAY_RANGE})) AS e
+             AND key IN (SELECT key FROM sessions WHERE pipeline = {pipeline:String} AND ${DAY_RANGE})
+             AND ${eventFilter}) AS e
     INNER JOIN (${sessions}) AS s ON e.key = s.key AND e.stream = s.stream
    WHERE e.t_ms >= toUnixTimestamp64Milli(s.start) AND e.t_ms <= toUnixTimestamp64Milli(s.end)
      AND (NOT {use_source_session_id:UInt8} OR e.source_session_id = s.source_session_id)`;
@@ -67,13 +68,14 @@ function sessionEvents(): string {
  * by identifiers linked to them, each assigned to its person as the journeys
  * are (eventsWithPerson).
  */
-function personEvents(): string {
+function personEvents(eventFilter: string): string {
   const persons = `SELECT key FROM journeys WHERE pipeline = {pipeline:String} AND ${DAY_RANGE} AND is_deleted = 0`;
   const members = `SELECT identifier FROM identity_persons FINAL WHERE pipeline = {pipeline:String} AND is_deleted = 0 AND person_id IN (${persons})`;
   const linked = `SELECT other FROM identity_links WHERE pipeline = {pipeline:String} AND (identifier IN (${persons}) OR identifier IN (${members}))`;
   const where = `pipeline = {pipeline:String}
       AND ts >= {day_start:DateTime64(3, 'UTC')} AND ts <= {day_end:DateTime64(3, 'UTC')} + toIntervalMillisecond({window_ms:Int64})
-      AND (key IN (${persons}) OR key IN (${members}) OR key IN (${linked}))`;
+      AND (key IN (${persons}) OR key IN (${members}) OR key IN (${linked}))
+      AND ${eventFilter}`;
   const journeys = `SELECT key, journey_id, start, segment, funnel_modes, funnel_levels, funnel_skipped, funnel_reached, funnel_excluded
     FROM journeys FINAL WHERE pipeline = {pipeline:String} AND ${DAY_RANGE} AND is_deleted = 0`;
   return `SELECT 'person' AS level, j.journey_id AS journey_id, j.start AS start, j.segment AS segment,
@@ -129,12 +131,14 @@ function attributedEvents(): string {
  * Every event of the sessions and person's journeys starting in [day_start,
  * day_end), with its journey's id, start, segment and progress arrays
  * (columns: level, journey_id, start, segment, funnel_*, t_ms and
- * EVENT_COLUMNS). Also read by the map's variant comparison.
+ * EVENT_COLUMNS). Also read by the map's variant comparison, which keeps
+ * only the events `eventFilter` (a condition on `events`' columns) lets
+ * through.
  */
-export function journeyEventsSql(level?: 'session' | 'person'): string {
-  if (level === 'session') return sessionEvents();
-  if (level === 'person') return personEvents();
-  return `${sessionEvents()}\n UNION ALL \n${personEvents()}`;
+export function journeyEventsSql(level?: 'session' | 'person', eventFilter = '1'): string {
+  if (level === 'session') return sessionEvents(eventFilter);
+  if (level === 'person') return personEvents(eventFilter);
+  return `${sessionEvents(eventFilter)}\n UNION ALL \n${personEvents(eventFilter)}`;
 }
 
 /** The INSERT that rebuilds the days' partitions into the staging table. */

@@ -55,6 +55,11 @@ export class Anomalies {
     return normalizeValue(dimensions[b.dimension]) === this.bottleneckValue ? b.conversionFactor : 1;
   }
 
+  /** Whether the planted bottleneck slows this visitor at `stage` (their answers about it are worse). */
+  hits(stage: string, dimensions: VisitorDimensions): boolean {
+    return this.advanceFactor(stage, dimensions) < 1;
+  }
+
   /**
    * Probability of completing a checkout started at `checkoutMs`: 1 − rate
    * inside the spike window [start, start + duration), else `baseProbability`.

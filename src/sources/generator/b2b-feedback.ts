@@ -38,7 +38,7 @@ export class B2bFeedback {
   constructor(private readonly deps: { rng: Prng; crm: CrmWriter; anomalies: Anomalies }) {}
 
   private mood(base: number, account: B2bAccount, generatorStage: string): number {
-    return base - (this.deps.anomalies.advanceFactor(generatorStage, account.dimensions) < 1 ? BOTTLENECK_MOOD_DROP : 0);
+    return base - (this.deps.anomalies.hits(generatorStage, account.dimensions) ? BOTTLENECK_MOOD_DROP : 0);
   }
 
   afterDiscoveryCall(account: B2bAccount, endMs: number): void {

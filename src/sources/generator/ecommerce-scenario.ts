@@ -89,7 +89,7 @@ export function setupEcommerce(ctx: ScenarioContext): void {
     const outcome = session.run(device, atMs, acquire(channel, SHOP_VOCABULARY, rng));
     busyUntil.set(device, outcome.endMs);
     feedback.afterSession(outcome, device.dimensions, () => contactOf(person, device));
-    if (outcome.purchased && rng.chance(ORDER_EMAIL_VISIT)) {
+    if (outcome.furthest === 'purchase' && rng.chance(ORDER_EMAIL_VISIT)) {
       const at = outcome.endMs + rng.int(DAY_MS, 3 * DAY_MS);
       if (at < scheduler.endMs) {
         const reader = nextDevice(person, device, ORDER_EMAIL_ON_OTHER_DEVICE);

@@ -27,8 +27,7 @@ export interface Shopper extends ProfiledVisitor {
 
 export interface SessionOutcome {
   endMs: number;
-  purchased: boolean;
-  /** The furthest funnel stage the session reached (before any retention or advocacy). */
+  /** The furthest funnel stage the session reached (before any retention or advocacy): 'purchase' when it ordered. */
   furthest: ShopStage;
 }
 
@@ -72,7 +71,7 @@ export class EcommerceSession {
     const trail = new PageTrail(writer, shopper, acquisition, SHOP_SITE);
     const focus = catalog.pick(rng).category;
     const focusSlug = focus.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const ended = (purchased: boolean, furthest: ShopStage): SessionOutcome => ({ endMs: clock.t, purchased, furthest });
+    const ended = (furthest: ShopStage): SessionOutcome => ({ endMs: clock.t, furthest });
 
     const viewProduct = (product: Product): PageView => {
       const view = trail.open(clock.think(), { name: 'Product', path: `/p/${product.slug}-${product.id}`, title: product.name });
@@ -121,7 +120,7 @@ export class EcommerceSession {
     if (reached === 'awareness') {
       if (!advance(odds.interest, 'awareness')) {
         if (rng.chance(0.3)) trail.open(clock.think(), rng.chance(0.5) ? HELP : SALE);
-        return ended(false, 'awareness');
+        return ended('awareness');
       }
       viewList();
       reached = 'interest';
@@ -129,7 +128,7 @@ export class EcommerceSession {
     if (reached === 'interest') {
       if (!advance(odds.consideration, 'interest')) {
         if (rng.chance(0.4)) viewList();
-        return ended(false, 'interest');
+        return ended('interest');
       }
       viewed = viewProductAndReturn(catalog.pick(rng, focus));
     }
@@ -138,10 +137,10 @@ export class EcommerceSession {
       if (rng.chance(0.25)) viewList();
       viewed = viewProductAndReturn(catalog.pick(rng, rng.chance(0.8) ? focus : undefined));
     }
-    if (viewed === undefined || !advance(odds.cart, 'consideration')) return ended(false, 'consideration');
+    if (viewed === undefined || !advance(odds.cart, 'consideration')) return ended('consideration');
 
     const cart = this.fillCart(shopper, trail, viewed, viewProduct);
-    if (!advance(odds.checkout * (CHECKOUT_DEVICE_FACTOR[shopper.dimensions.device] ?? 1), 'cart')) return ended(false, 'cart');
+    if (!advance(odds.checkout * (CHECKOUT_DEVICE_FACTOR[shopper.dimensions.device] ?? 1), 'cart')) return ended('cart');
     // Customers with an account mostly sign in to check out (saved address and card).
     if (shopper.userId === undefined && shopper.account.userId !== undefined && rng.chance(LOGIN_AT_CHECKOUT)) {
       this.logIn(shopper, trail.open(clock.think(), { name: 'Sign In', path: '/account/login', title: 'Sign in' }));
@@ -150,7 +149,7 @@ export class EcommerceSession {
       { rng, writer, anomalies, clock, nextOrderNumber: () => this.orderNumber++ },
       { shopper, trail, cart, purchaseOdds: odds.purchase },
     );
-    if (!purchased) return ended(false, 'checkout');
+    if (!purchased) return ended('checkout');
 
     // Retention and advocacy, for some purchasers.
     if (advance(odds.retention, 'purchase')) {
@@ -175,7 +174,7 @@ export class EcommerceSession {
         }
       }
     }
-    return ended(true, 'purchase');
+    return ended('purchase');
 
     function viewProductAndReturn(product: Product): Product {
       viewProduct(product);

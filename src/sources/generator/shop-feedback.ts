@@ -96,22 +96,19 @@ export class ShopFeedback {
 
   /** What one session's shopper says about it, if anything (`contact` is asked for when something is sent). */
   afterSession(outcome: SessionOutcome, dimensions: VisitorDimensions, contact: () => CrmContact): void {
-    const exitPoll = outcome.purchased ? undefined : EXIT_POLLS[outcome.furthest];
+    const purchased = outcome.furthest === 'purchase';
+    const exitPoll = purchased ? undefined : EXIT_POLLS[outcome.furthest];
     if (exitPoll) this.maybeAnswer(exitPoll, outcome.endMs, dimensions, contact);
-    if (outcome.purchased) {
+    if (purchased) {
       this.maybeAnswer(CHECKOUT_EASE, outcome.endMs, dimensions, contact);
       this.maybeAnswer(AFTER_DELIVERY, outcome.endMs, dimensions, contact);
     }
     this.maybeTicket(outcome.furthest, outcome.endMs, dimensions, contact);
   }
 
-  private hitByBottleneck(stage: ShopStage, dimensions: VisitorDimensions): boolean {
-    return this.deps.anomalies.advanceFactor(stage, dimensions) < 1;
-  }
-
   private maybeAnswer(programme: SurveyProgramme, endMs: number, dimensions: VisitorDimensions, contact: () => CrmContact): void {
     const { rng } = this.deps;
-    const hit = this.hitByBottleneck(programme.stage, dimensions);
+    const hit = this.deps.anomalies.hits(programme.stage, dimensions);
     // Unhappy shoppers answer intercepts more often than content ones.
     if (!rng.chance(programme.answerOdds * (hit ? 1.5 : 1))) return;
     const type: 'nps' | 'csat' = rng.chance(programme.npsShare) ? 'nps' : 'csat';
@@ -129,7 +126,7 @@ export class ShopFeedback {
     const { rng } = this.deps;
     const tickets = TICKETS[stage];
     if (!tickets) return;
-    const hit = this.hitByBottleneck(stage, dimensions);
+    const hit = this.deps.anomalies.hits(stage, dimensions);
     if (!rng.chance(tickets.odds * (hit ? BOTTLENECK_TICKET_FACTOR : 1))) return;
     const subject = hit && rng.chance(0.5) ? (BOTTLENECK_TICKETS[stage] ?? 'Your site does not work') : rng.pick(tickets.subjects);
     const ticket = { ticketId: `t_${this.ticketNumber++}`, subject, priority: hit ? ('high' as const) : ('normal' as const) };

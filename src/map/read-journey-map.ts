@@ -95,10 +95,10 @@ function readAbandonment(store: Store, options: JourneyMapOptions, range: TimeRa
   return abandonmentTotals(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range, segment });
 }
 
-/** Every segment's rule totals in one read (the personas); a segment without rows is read on its own (all zero). */
-function readAbandonmentBySegment(store: Store, options: JourneyMapOptions, range: TimeRange): Promise<Map<string, AbandonmentRuleTotals[]>> {
+/** The rule totals of each of `segments` (the personas) in one read; none in mode `any` or without rules, as readAbandonment. */
+function readAbandonmentBySegment(store: Store, options: JourneyMapOptions, range: TimeRange, segments: readonly string[]): Promise<Map<string, AbandonmentRuleTotals[]>> {
   if (options.mode === 'any' || options.definition.abandonment.length === 0) return Promise.resolve(new Map());
-  return abandonmentTotalsBySegment(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range });
+  return abandonmentTotalsBySegment(store, { pipeline: options.definition.name, rules: options.definition.abandonment, level: options.level, mode: options.mode, range }, segments);
 }
 
 async function readComparison(store: Store, options: JourneyMapOptions, period: { fromMs: number; toMs: number }, current: readonly FunnelStage[]): Promise<MapComparison | null> {
@@ -173,9 +173,9 @@ export async function readJourneyMap(store: Store, options: JourneyMapOptions): 
   if (personas) {
     const groups = funnel.groups.filter((g) => g.stages[0]!.entered > 0).slice(0, MAX_PERSONAS);
     const byValue = groups.length > 0 ? await readStageActivity(store, { pipeline, level, mode, range, bySegment: true }) : new Map();
-    const rulesBySegment = groups.length > 0 ? await readAbandonmentBySegment(store, options, range) : new Map<string, AbandonmentRuleTotals[]>();
+    const rulesBySegment = groups.length > 0 ? await readAbandonmentBySegment(store, options, range, groups.map((g) => g.value)) : new Map<string, AbandonmentRuleTotals[]>();
     for (const group of groups) {
-      const rules = rulesBySegment.get(group.value) ?? (await readAbandonment(store, options, range, group.value));
+      const rules = rulesBySegment.get(group.value) ?? [];
       personaMaps.push({
         dimension: 'segment',
         value: group.value,

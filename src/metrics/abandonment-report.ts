@@ -94,22 +94,25 @@ export type AbandonmentRuleTotals = Omit<AbandonmentRuleReport, 'buckets' | 'wor
 
 /** The rule totals (no buckets) of the journeys in the options (the journey map): the sums abandonmentReport makes of its buckets. */
 export async function abandonmentTotals(store: Store, options: AbandonmentOptions): Promise<AbandonmentRuleTotals[]> {
-  return (await readTotals(store, options, false)).get('') ?? selectedRules(options).map((rule) => totalsOf(rule, 0, 0, 0));
+  return (await readTotals(store, options, false, [''])).get('')!;
 }
 
-/** Every segment value's rule totals in one read (the journey map's personas); a value without rows has none. */
-export function abandonmentTotalsBySegment(store: Store, options: Omit<AbandonmentOptions, 'segment'>): Promise<Map<string, AbandonmentRuleTotals[]>> {
-  return readTotals(store, options, true);
+/** The rule totals of each of `segments` in one read (the journey map's personas); zeros for a value without rows. */
+export function abandonmentTotalsBySegment(
+  store: Store,
+  options: Omit<AbandonmentOptions, 'segment'>,
+  segments: readonly string[],
+): Promise<Map<string, AbandonmentRuleTotals[]>> {
+  return readTotals(store, options, true, segments);
 }
 
-async function readTotals(store: Store, options: AbandonmentOptions, bySegment: boolean): Promise<Map<string, AbandonmentRuleTotals[]>> {
+async function readTotals(store: Store, options: AbandonmentOptions, bySegment: boolean, segments: readonly string[]): Promise<Map<string, AbandonmentRuleTotals[]>> {
   const rows = await store.query<Omit<BucketRow, 'bucket'> & { segment_of: string }>(readSql('metrics/abandonment_totals.sql'), {
     ...queryParams(options),
     by_segment: bySegment ? 1 : 0,
   });
-  const segments = new Set(rows.map((row) => row.segment_of));
   return new Map(
-    [...segments].map((segment) => [
+    segments.map((segment) => [
       segment,
       selectedRules(options).map((rule) => {
         const row = rows.find((r) => r.segment_of === segment && r.rule === rule.name);

@@ -16,7 +16,7 @@ import { driverDimensions } from '../analysis/driver-dimensions.js';
 import { hourFloor, rangeParams, segmentParams, type TimeRange } from '../metrics/time-range.js';
 import type { FunnelStage } from '../metrics/funnel-report.js';
 import type { StepCounts } from '../analysis/stage-breakdown.js';
-import { readStageActivity, stageActivity } from './read-stage-activity.js';
+import { readStageActivity, stageActivity, type ActivityByValue } from './read-stage-activity.js';
 import { stageColumns } from './stage-columns.js';
 import { compareStages, COMPARISON_ALPHA, MIN_SAMPLE } from './compare-stages.js';
 import { readVariantFunnels } from './variant-funnel.js';
@@ -151,40 +151,28 @@ export async function readJourneyMap(store: Store, options: JourneyMapOptions): 
   const period = await periodOf(store, options);
   const range: TimeRange = period;
   const personas = segment === undefined;
-  const [funnel, activity, abandonment, flow, dataUntil] = await Promise.all([
-    readFunnel(store, { pipeline, stageNames, level, mode, range, segment, by: personas ? 'segment' : undefined }),
+  // Every read starts at once; those that need the funnel (the personas shown, the comparison's current side) wait for it alone.
+  const funnelRead = readFunnel(store, { pipeline, stageNames, level, mode, range, segment, by: personas ? 'segment' : undefined });
+  const groupsRead = funnelRead.then((f) => (personas ? f.groups.filter((g) => g.stages[0]!.entered > 0).slice(0, MAX_PERSONAS) : []));
+  const [funnel, activity, abandonment, flow, dataUntil, bottlenecks, groups, byValue, rulesBySegment, comparison] = await Promise.all([
+    funnelRead,
     readStageActivity(store, { pipeline, level, mode, range, segment }),
     readAbandonment(store, options, range, segment),
     readFlow(store, { pipeline, level, range, segment }),
     readDataUntil(store, pipeline),
+    analyzeBottlenecks(store, { pipeline, level, mode, stageNames, dimensions: driverDimensions(definition), ...period, baseline: { kind: 'previous' }, segment }),
+    groupsRead,
+    personas ? readStageActivity(store, { pipeline, level, mode, range, bySegment: true }) : Promise.resolve(new Map() as ActivityByValue),
+    groupsRead.then((g) => (g.length > 0 ? readAbandonmentBySegment(store, options, range, g.map((group) => group.value)) : new Map<string, AbandonmentRuleTotals[]>())),
+    funnelRead.then((f) => readComparison(store, options, period, f.stages)),
   ]);
-  const bottlenecks = await analyzeBottlenecks(store, {
-    pipeline,
-    level,
-    mode,
-    stageNames,
-    dimensions: driverDimensions(definition),
-    ...period,
-    baseline: { kind: 'previous' },
-    segment,
-  });
   const stages = stageColumns({ stages: definition.stages, funnel: funnel.stages, activity, value: '', abandonment });
-  const personaMaps: MapPersona[] = [];
-  if (personas) {
-    const groups = funnel.groups.filter((g) => g.stages[0]!.entered > 0).slice(0, MAX_PERSONAS);
-    const byValue = groups.length > 0 ? await readStageActivity(store, { pipeline, level, mode, range, bySegment: true }) : new Map();
-    const rulesBySegment = groups.length > 0 ? await readAbandonmentBySegment(store, options, range, groups.map((g) => g.value)) : new Map<string, AbandonmentRuleTotals[]>();
-    for (const group of groups) {
-      const rules = rulesBySegment.get(group.value) ?? [];
-      personaMaps.push({
-        dimension: 'segment',
-        value: group.value,
-        journeys: group.stages[0]!.entered,
-        stages: stageColumns({ stages: definition.stages, funnel: group.stages, activity: byValue, value: group.value, abandonment: rules }),
-      });
-    }
-  }
-  const comparison = await readComparison(store, options, period, funnel.stages);
+  const personaMaps: MapPersona[] = groups.map((group) => ({
+    dimension: 'segment',
+    value: group.value,
+    journeys: group.stages[0]!.entered,
+    stages: stageColumns({ stages: definition.stages, funnel: group.stages, activity: byValue, value: group.value, abandonment: rulesBySegment.get(group.value) ?? [] }),
+  }));
   return {
     format: JOURNEY_MAP_FORMAT,
     pipeline,

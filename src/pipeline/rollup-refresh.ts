@@ -8,7 +8,8 @@ import { refreshIdentities } from './identity-refresh.js';
 import { stageActivityRollupSql } from './stage-activity-sql.js';
 
 export const DAY_MS = 86_400_000;
-const ROLLUPS = ['funnel_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'] as const;
+/** In build order: funnel_segment_hourly is built from this rebuild's funnel_hourly rows. */
+const ROLLUPS = ['funnel_hourly', 'funnel_segment_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** UTC days (as the ms of their midnight) a session from startMs to endMs touches. */
@@ -32,6 +33,7 @@ async function storedPipelineWatermarkMs(store: Store, pipeline: string): Promis
 /** The time column each rollup is partitioned by (per pipeline and UTC day). */
 const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
   funnel_hourly: 'hour',
+  funnel_segment_hourly: 'hour',
   abandonment_5m: 'start_hour',
   stage_transitions_hourly: 'hour',
   touchpoint_transitions_hourly: 'hour',
@@ -144,6 +146,7 @@ async function refreshNow(
           day_start: toClickHouseDateTime(first),
           day_end: toClickHouseDateTime(last + DAY_MS),
           ...(table === 'stage_activity_hourly' ? activityParams : {}),
+          ...(table === 'funnel_segment_hourly' ? { source: staging['funnel_hourly'] } : {}),
         });
         const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
         const stagedDays = new Set(staged.map((row) => Number(row.day)));

@@ -4,6 +4,7 @@ const CREATE_TABLE = /^CREATE TABLE IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s*([\
 const CREATE_VIEW = /^CREATE (MATERIALIZED )?VIEW IF NOT EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]*)$/i;
 const DROP_TABLE = /^DROP TABLE IF EXISTS ([A-Za-z_][A-Za-z0-9_]*)\s*;?\s*$/i;
 const ALTER_TABLE = /^ALTER TABLE ([A-Za-z_][A-Za-z0-9_]*)\s+([\s\S]*)$/i;
+const INSERT_SELECT = /^INSERT INTO ([A-Za-z_][A-Za-z0-9_]*)\s+SELECT\b/i;
 const AS_OTHER = /^AS ([A-Za-z_][A-Za-z0-9_]*)\s*$/i;
 const ENGINE = /\bENGINE\s*=\s*([A-Za-z]*MergeTree)\s*(?:\(([^()]*)\))?\s*/i;
 const CLAUSES = /\b(PARTITION BY|ORDER BY|PRIMARY KEY|SAMPLE BY|TTL|SETTINGS)\b/gi;
@@ -142,6 +143,9 @@ export function toClusterStatements(statement: string, ctx: ClusterContext): str
     if (COLUMN_ALTER.test(rest)) statements.push(`ALTER TABLE ${name} ${on} ${rest}`);
     return statements;
   }
+  const insert = INSERT_SELECT.exec(sql);
+  // A backfill runs once, on the node that migrates: a replicated table copies it to every node, a Distributed one shards it.
+  if (insert && layoutOf(insert[1]!).kind !== 'node-local') return [sql];
   const view = CREATE_VIEW.exec(sql);
   if (view && !view[1]) return [`CREATE VIEW IF NOT EXISTS ${view[2]} ${on} ${view[3]}`];
   throw new Error(`cannot convert for --cluster: ${sql.split('\n')[0]}`);

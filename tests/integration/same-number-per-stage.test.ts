@@ -13,6 +13,8 @@ import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import { abandonmentReport } from '../../src/metrics/abandonment-report.js';
 import { analyzeBottlenecks } from '../../src/analysis/bottleneck-report.js';
 import { bindParams, loadNamedQuery } from '../../src/stores/query-catalog.js';
+import { readSql } from '../../src/stores/sql-files.js';
+import { rangeParams, segmentParams } from '../../src/metrics/time-range.js';
 import type { Store } from '../../src/stores/store.js';
 
 /**
@@ -112,6 +114,14 @@ describe('the same number for the same stage everywhere', () => {
     const given = { pipeline, level, mode, from: new Date(range.fromMs).toISOString(), to: new Date(range.toMs).toISOString() };
     const query = byStage(await store.query(named.sql, bindParams(named, period === 'part' ? given : { pipeline, level, mode })), n);
     expect({ stored, rollup, query }).toEqual({ stored: funnel, rollup: funnel, query: funnel });
+
+    // The funnel overall and per segment reads funnel_segment_hourly: every figure, the exact quantiles too, is funnel_hourly's.
+    for (const by of ['', 'segment']) {
+      const params = { pipeline, level, mode, ...rangeParams(range), ...segmentParams(undefined), by };
+      const fromSegments = await store.query(readSql('metrics/funnel_by_segment_from_rollup.sql'), params);
+      expect(fromSegments.length).toBeGreaterThan(0);
+      expect(fromSegments).toEqual(await store.query(readSql('metrics/funnel_from_rollup.sql'), params));
+    }
 
     const bottlenecks = await analyzeBottlenecks(store, {
       pipeline, stageNames, level, mode, dimensions: [], baseline: { kind: 'none' },

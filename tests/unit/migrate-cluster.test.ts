@@ -95,6 +95,13 @@ ORDER BY (pipeline, hour)`,
     ]);
   });
 
+  it('a backfill INSERT … SELECT into a replicated or Distributed table runs once as it is; into a node-local table it is refused', () => {
+    const backfill = 'INSERT INTO funnel_segment_hourly SELECT * FROM funnel_hourly';
+    expect(toClusterStatements(`-- why\n${backfill}`, ctx)).toEqual([backfill]);
+    expect(toClusterStatements('INSERT INTO events SELECT * FROM events', ctx)).toEqual(['INSERT INTO events SELECT * FROM events']);
+    expect(() => toClusterStatements('INSERT INTO funnel_hourly_staging SELECT * FROM funnel_hourly', ctx)).toThrow(/cannot convert/);
+  });
+
   it('refuses what it cannot convert instead of running it on one node', () => {
     expect(() => toClusterStatements('CREATE TABLE IF NOT EXISTS mystery (a UInt8) ENGINE = MergeTree ORDER BY a', ctx)).toThrow(/no cluster layout/);
     expect(() => toClusterStatements('OPTIMIZE TABLE events FINAL', ctx)).toThrow(/cannot convert/);
@@ -213,15 +220,18 @@ describe('journeys migrate --cluster on a fresh cluster (every shipped migration
     expect(results.every((r) => r.applied)).toBe(true);
     const statements = results.flatMap((r) => r.sql);
     expect(statements.length).toBeGreaterThan(30);
-    for (const statement of statements) expect(statement).toContain(' ON CLUSTER prod');
+    // DDL runs on every node; a backfill INSERT runs once, on the node that migrates (replication carries it).
+    const backfills = statements.filter((s) => s.startsWith('INSERT INTO '));
+    expect(backfills.map((s) => s.split('\n')[0])).toEqual(['INSERT INTO funnel_segment_hourly']);
+    for (const statement of statements.filter((s) => !backfills.includes(s))) expect(statement).toContain(' ON CLUSTER prod');
   });
 
   it('every table, staging twins included, has its ORDER BY and PARTITION BY in columns it has where it is created', async () => {
     const created = replayClusterDdl((await migrated()).flatMap((r) => r.sql));
     const twins = created.filter((c) => c.table.endsWith('_staging'));
-    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's, 010 the entry touchpoints'.
+    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's, 010 the entry touchpoints', 011 the funnel per segment's.
     expect(twins.map((t) => t.table).sort()).toEqual(
-      ['abandonment_5m', 'abandonment_5m', 'entry_touchpoint_hourly', 'funnel_hourly', 'funnel_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
+      ['abandonment_5m', 'abandonment_5m', 'entry_touchpoint_hourly', 'funnel_hourly', 'funnel_hourly', 'funnel_segment_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
         (t) => `${t}_staging`,
       ),
     );

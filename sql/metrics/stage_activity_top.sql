@@ -5,7 +5,8 @@
 -- (level, mode), journeys starting in [from, to), optionally one segment;
 -- with by_segment = 1 per segment value, else value ''.
 SELECT
-    if({by_segment:UInt8}, toString(segment), '') AS value,
+    if(grouping(segment_key) = 1, '', toString(segment_key)) AS value,
+    toUInt8(grouping(segment_key)) AS overall,
     stage_index,
     breakdown,
     touchpoint,
@@ -15,6 +16,10 @@ SELECT
     sum(journeys) AS journeys,
     sum(exits) AS exits
 FROM stage_activity_hourly
+-- With by_segment, the overall rows and the per-segment rows in one read (the
+-- rows are read once); without it the per-segment set is one group per stage
+-- and is left unread by the caller.
+ARRAY JOIN [if({by_segment:UInt8}, toString(segment), '')] AS segment_key
 WHERE pipeline = {pipeline:String}
   AND level = {level:String}
   AND mode = {mode:String}
@@ -22,6 +27,6 @@ WHERE pipeline = {pipeline:String}
   AND hour < {to:DateTime('UTC')}
   AND (NOT {only_segment:UInt8} OR segment = {segment:String})
   AND stage_index > 0
-GROUP BY value, stage_index, breakdown, touchpoint, channel, online
-ORDER BY value, stage_index, breakdown, events DESC, touchpoint, channel, online
-LIMIT {limit:UInt32} BY value, stage_index, breakdown
+GROUP BY GROUPING SETS ((stage_index, breakdown, touchpoint, channel, online), (segment_key, stage_index, breakdown, touchpoint, channel, online))
+ORDER BY overall DESC, value, stage_index, breakdown, events DESC, touchpoint, channel, online
+LIMIT {limit:UInt32} BY overall, value, stage_index, breakdown

@@ -5,7 +5,8 @@
 -- events and answers that belong to no stage. Same filters as
 -- stage_activity_top.sql.
 SELECT
-    if({by_segment:UInt8}, toString(segment), '') AS value,
+    if(grouping(segment_key) = 1, '', toString(segment_key)) AS value,
+    toUInt8(grouping(segment_key)) AS overall,
     stage_index,
     sum(events) AS events,
     sum(nps_answers) AS nps_answers,
@@ -17,6 +18,10 @@ SELECT
     sum(tickets) AS tickets,
     groupArraySortedMerge(3)(comments) AS comments
 FROM stage_activity_hourly
+-- With by_segment, the overall rows and the per-segment rows in one read (the
+-- rows are read once); without it the per-segment set is one group per stage
+-- and is left unread by the caller.
+ARRAY JOIN [if({by_segment:UInt8}, toString(segment), '')] AS segment_key
 WHERE pipeline = {pipeline:String}
   AND level = {level:String}
   AND mode = {mode:String}
@@ -24,5 +29,5 @@ WHERE pipeline = {pipeline:String}
   AND hour < {to:DateTime('UTC')}
   AND (NOT {only_segment:UInt8} OR segment = {segment:String})
   AND breakdown = 'touchpoint'
-GROUP BY value, stage_index
-ORDER BY value, stage_index
+GROUP BY GROUPING SETS ((stage_index), (segment_key, stage_index))
+ORDER BY overall DESC, value, stage_index

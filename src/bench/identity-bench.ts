@@ -13,6 +13,7 @@ import { compilePipeline, type CompiledPipeline } from '../pipeline/compiled-pip
 import { refreshIdentities } from '../pipeline/identity-refresh.js';
 import { refreshJourneys } from '../pipeline/journey-refresh.js';
 import { consecutiveRuns, DAY_MS } from '../pipeline/rollup-refresh.js';
+import { funnelRollupSql } from '../pipeline/funnel-rollup-sql.js';
 import { readFunnel } from '../metrics/funnel-reader.js';
 
 const PIPELINE = 'bench';
@@ -190,7 +191,7 @@ async function rebuildFunnelRollup(store: Store, pipeline: CompiledPipeline, day
   try {
     for (const run of consecutiveRuns(days)) {
       await store.command(`TRUNCATE TABLE ${staging}`);
-      await store.command(readSql('rollups/funnel_hourly.sql'), {
+      await store.command(funnelRollupSql('funnel_hourly'), {
         staging,
         pipeline: pipeline.name,
         stage_names: pipeline.stageNames,

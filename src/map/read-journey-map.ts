@@ -16,7 +16,7 @@ import { driverDimensions } from '../analysis/driver-dimensions.js';
 import { hourFloor, rangeParams, segmentParams, type TimeRange } from '../metrics/time-range.js';
 import type { FunnelStage } from '../metrics/funnel-report.js';
 import type { StepCounts } from '../analysis/stage-breakdown.js';
-import { readStageActivity, stageActivity, type ActivityByValue } from './read-stage-activity.js';
+import { readStageActivity, stageActivity } from './read-stage-activity.js';
 import { stageColumns } from './stage-columns.js';
 import { compareStages, COMPARISON_ALPHA, MIN_SAMPLE } from './compare-stages.js';
 import { readVariantFunnels } from './variant-funnel.js';
@@ -133,7 +133,8 @@ async function readComparison(store: Store, options: JourneyMapOptions, period: 
   if (!choice || choice.kind === 'none') return null;
   const lengthMs = choice.kind === 'previous' ? period.toMs - period.fromMs : choice.durationMs;
   const before = { fromMs: hourFloor(period.fromMs - lengthMs), toMs: period.fromMs };
-  const baseline = await readFunnel(store, { pipeline, stageNames, level: options.level, mode: options.mode, range: before, segment: options.segment });
+  // The comparison tests counts only: no time quantile is read for the other period.
+  const baseline = await readFunnel(store, { pipeline, stageNames, level: options.level, mode: options.mode, range: before, segment: options.segment, times: false });
   return {
     kind: choice.kind,
     a: { label: 'this period', period: periodText, variant: null, journeys: current[0]?.entered ?? 0 },
@@ -154,15 +155,14 @@ export async function readJourneyMap(store: Store, options: JourneyMapOptions): 
   // Every read starts at once; those that need the funnel (the personas shown, the comparison's current side) wait for it alone.
   const funnelRead = readFunnel(store, { pipeline, stageNames, level, mode, range, segment, by: personas ? 'segment' : undefined });
   const groupsRead = funnelRead.then((f) => (personas ? f.groups.filter((g) => g.stages[0]!.entered > 0).slice(0, MAX_PERSONAS) : []));
-  const [funnel, activity, abandonment, flow, dataUntil, bottlenecks, groups, byValue, rulesBySegment, comparison] = await Promise.all([
+  const [funnel, { overall: activity, bySegment: byValue }, abandonment, flow, dataUntil, bottlenecks, groups, rulesBySegment, comparison] = await Promise.all([
     funnelRead,
-    readStageActivity(store, { pipeline, level, mode, range, segment }),
+    readStageActivity(store, { pipeline, level, mode, range, segment, bySegment: personas }),
     readAbandonment(store, options, range, segment),
     readFlow(store, { pipeline, level, range, segment }),
     readDataUntil(store, pipeline),
     analyzeBottlenecks(store, { pipeline, level, mode, stageNames, dimensions: driverDimensions(definition), ...period, baseline: { kind: 'previous' }, segment }),
     groupsRead,
-    personas ? readStageActivity(store, { pipeline, level, mode, range, bySegment: true }) : Promise.resolve(new Map() as ActivityByValue),
     groupsRead.then((g) => (g.length > 0 ? readAbandonmentBySegment(store, options, range, g.map((group) => group.value)) : new Map<string, AbandonmentRuleTotals[]>())),
     funnelRead.then((f) => readComparison(store, options, period, f.stages)),
   ]);

@@ -49,10 +49,15 @@ function commentOf([negativeMs, type, score, text]: [Num, string, Num, string]):
   return { at: new Date(-Number(negativeMs)).toISOString(), type: type === 'nps' ? 'nps' : 'csat', score: Number(score), text };
 }
 
+/**
+ * The stage activity overall (under value '') and, with bySegment, per
+ * segment value too, from the same reads (GROUPING SETS in the SQL: the rows
+ * are read once for both).
+ */
 export async function readStageActivity(
   store: Store,
   options: { pipeline: string; level: FunnelLevel; mode: FunnelMode; range: TimeRange; segment?: string | undefined; bySegment?: boolean },
-): Promise<ActivityByValue> {
+): Promise<{ overall: ActivityByValue; bySegment: ActivityByValue }> {
   const params = {
     pipeline: options.pipeline,
     level: options.level,
@@ -63,17 +68,22 @@ export async function readStageActivity(
   };
   const [totals, top, exits] = await Promise.all([
     store.query<{
-      value: string; stage_index: Num; events: Num; nps_answers: Num; nps_promoters: Num; nps_detractors: Num;
+      value: string; overall: Num; stage_index: Num; events: Num; nps_answers: Num; nps_promoters: Num; nps_detractors: Num;
       csat_answers: Num; csat_sum: Num; csat_squares: Num; tickets: Num; comments: Array<[Num, string, Num, string]>;
     }>(readSql('metrics/stage_feedback.sql'), params),
-    store.query<{ value: string; stage_index: Num; breakdown: string; touchpoint: string; channel: string; online: Num; events: Num; journeys: Num }>(
+    store.query<{ value: string; overall: Num; stage_index: Num; breakdown: string; touchpoint: string; channel: string; online: Num; events: Num; journeys: Num }>(
       readSql('metrics/stage_activity_top.sql'),
       { ...params, limit: Math.max(TOP_TOUCHPOINTS, TOP_CHANNELS) },
     ),
-    store.query<{ value: string; stage_index: Num; touchpoint: string; exits: Num }>(readSql('metrics/stage_exits_top.sql'), { ...params, limit: TOP_TOUCHPOINTS }),
+    store.query<{ value: string; overall: Num; stage_index: Num; touchpoint: string; exits: Num }>(readSql('metrics/stage_exits_top.sql'), { ...params, limit: TOP_TOUCHPOINTS }),
   ]);
-  const byValue: ActivityByValue = new Map();
+  const overall: ActivityByValue = new Map();
+  const bySegment: ActivityByValue = new Map();
+  // Without bySegment the SQL's per-segment set is one group per stage: not read.
+  const mapOf = (row: { overall: Num }) => (Number(row.overall) === 1 ? overall : options.bySegment ? bySegment : undefined);
   for (const row of totals) {
+    const byValue = mapOf(row);
+    if (!byValue) continue;
     const activity = activityOf(byValue, row.value, Number(row.stage_index));
     activity.events = Number(row.events);
     activity.tickets = Number(row.tickets);
@@ -84,6 +94,8 @@ export async function readStageActivity(
     };
   }
   for (const row of top) {
+    const byValue = mapOf(row);
+    if (!byValue) continue;
     const activity = activityOf(byValue, row.value, Number(row.stage_index));
     const events = Number(row.events);
     const journeys = Number(row.journeys);
@@ -94,16 +106,18 @@ export async function readStageActivity(
     }
   }
   for (const row of exits) {
+    const byValue = mapOf(row);
+    if (!byValue) continue;
     activityOf(byValue, row.value, Number(row.stage_index)).exitTouchpoints.push({ touchpoint: row.touchpoint, exits: Number(row.exits) });
   }
   // Shares of the stage's events: known only once its totals are read.
-  for (const stages of byValue.values()) {
+  for (const stages of [...overall.values(), ...bySegment.values()]) {
     for (const activity of stages.values()) {
       for (const t of activity.touchpoints) t.share = share(t.events, activity.events);
       for (const c of activity.channels) c.share = share(c.events, activity.events);
     }
   }
-  return byValue;
+  return { overall, bySegment };
 }
 
 /** The activity of one stage, empty when nothing was attributed to it. */

@@ -3,6 +3,7 @@ import { readSql } from '../stores/sql-files.js';
 import type { Dimension, FunnelLevel, FunnelMode } from '../journey/definition-schema.js';
 import { toFunnelStages, type FunnelReport, type StageCounts } from './funnel-report.js';
 import { rangeParams, segmentParams, type TimeRange } from './time-range.js';
+import { segmentFunnelSql } from './segment-funnel-sql.js';
 
 interface Row {
   value: string;
@@ -10,15 +11,17 @@ interface Row {
   entered: number | string;
   skipped: number | string;
   advanced: number | string;
-  time_to_next_ms: Array<number | string | null>;
-  time_in_stage_ms: Array<number | string | null>;
+  overall?: number | string;
+  /** Absent when read without times. */
+  time_to_next_ms?: Array<number | string | null>;
+  time_in_stage_ms?: Array<number | string | null>;
   bounced: number | string;
 }
 
 /**
  * The funnel of one level (sessions or person's journeys) and mode, read from
- * the funnel_hourly rollup (overall and per segment from funnel_segment_hourly,
- * its sums without the other breakdowns). Journeys count in the hour they started:
+ * the rollups: overall and per segment from funnel_segment_hourly (in one
+ * read), per channel, device, browser or country from funnel_hourly. Journeys count in the hour they started:
  * --from/--to select by start hour. With `by`, also one funnel per value of
  * that dimension (of the journey's first event, or first staged event),
  * largest first.
@@ -34,10 +37,11 @@ export async function readFunnel(
     by?: Dimension | undefined;
     /** Only the journeys of this segment (of the journey's first event, or first staged event). */
     segment?: string | undefined;
+    /** Time to next and time in stage (default); without them no quantile state is read, and every time is null. */
+    times?: boolean;
   },
 ): Promise<FunnelReport> {
-  // Overall and per segment from the rollup without the other breakdowns: the same figures, far fewer states to merge.
-  const bySegment = readSql('metrics/funnel_by_segment_from_rollup.sql');
+  // Overall and per segment from the rollup without the other breakdowns (segmentFunnelSql): the same figures, far less to read.
   const params = {
     pipeline: options.pipeline,
     level: options.level,
@@ -45,7 +49,13 @@ export async function readFunnel(
     ...rangeParams(options.range),
     ...segmentParams(options.segment),
   };
-  const overall = await store.query<Row>(bySegment, { ...params, by: '' });
+  const times = options.times ?? true;
+  const perSegment = options.by === 'segment';
+  const [overallAndSegments, byOther] = await Promise.all([
+    store.query<Row>(segmentFunnelSql({ perSegment, times }), params),
+    options.by && !perSegment ? store.query<Row>(readSql('metrics/funnel_from_rollup.sql'), { ...params, by: options.by }) : Promise.resolve([]),
+  ]);
+  const overall = overallAndSegments.filter((row) => Number(row.overall) === 1);
   const report: FunnelReport = {
     pipeline: options.pipeline,
     mode: options.mode,
@@ -55,8 +65,7 @@ export async function readFunnel(
     groups: [],
   };
   if (options.by) {
-    const sql = options.by === 'segment' ? bySegment : readSql('metrics/funnel_from_rollup.sql');
-    const rows = await store.query<Row>(sql, { ...params, by: options.by });
+    const rows = perSegment ? overallAndSegments.filter((row) => Number(row.overall) === 0) : byOther;
     const byValue = new Map<string, Row[]>();
     for (const row of rows) {
       const list = byValue.get(row.value);
@@ -86,10 +95,10 @@ function countsOf(rows: readonly Row[]): Map<number, StageCounts> {
         entered: Number(row.entered),
         skipped: Number(row.skipped),
         advanced: Number(row.advanced),
-        medianMs: quantileOf(row.time_to_next_ms[0]),
-        p90Ms: quantileOf(row.time_to_next_ms[1]),
-        inStageMedianMs: quantileOf(row.time_in_stage_ms[0]),
-        inStageP90Ms: quantileOf(row.time_in_stage_ms[1]),
+        medianMs: quantileOf(row.time_to_next_ms?.[0]),
+        p90Ms: quantileOf(row.time_to_next_ms?.[1]),
+        inStageMedianMs: quantileOf(row.time_in_stage_ms?.[0]),
+        inStageP90Ms: quantileOf(row.time_in_stage_ms?.[1]),
         bounced: Number(row.bounced),
       },
     ]),

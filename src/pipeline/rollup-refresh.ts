@@ -6,10 +6,11 @@ import type { CompiledPipeline } from './compiled-pipeline.js';
 import { refreshJourneys } from './journey-refresh.js';
 import { refreshIdentities } from './identity-refresh.js';
 import { stageActivityRollupSql } from './stage-activity-sql.js';
+import { funnelRollupSql } from './funnel-rollup-sql.js';
 
 export const DAY_MS = 86_400_000;
-/** In build order: funnel_segment_hourly is built from this rebuild's funnel_hourly rows. */
-const ROLLUPS = ['funnel_hourly', 'funnel_segment_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'] as const;
+/** In build order: funnel_driver_hourly is built from this rebuild's funnel_hourly rows. */
+const ROLLUPS = ['funnel_hourly', 'funnel_segment_hourly', 'funnel_driver_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'] as const;
 const PIPELINE_NAME = /^[a-z][a-z0-9_-]*$/;
 
 /** UTC days (as the ms of their midnight) a session from startMs to endMs touches. */
@@ -30,10 +31,18 @@ async function storedPipelineWatermarkMs(store: Store, pipeline: string): Promis
   return row && Number(row.streams) > 0 && row.watermark_ms !== null ? Number(row.watermark_ms) : -Infinity;
 }
 
+/** The rebuild statement of a rollup: written in TypeScript where two rollups share it or it shares code, else a file of sql/rollups. */
+function rollupSql(table: (typeof ROLLUPS)[number]): string {
+  if (table === 'stage_activity_hourly') return stageActivityRollupSql();
+  if (table === 'funnel_hourly' || table === 'funnel_segment_hourly') return funnelRollupSql(table);
+  return readSql(`rollups/${table}.sql`);
+}
+
 /** The time column each rollup is partitioned by (per pipeline and UTC day). */
 const TIME_COLUMN: Record<(typeof ROLLUPS)[number], string> = {
   funnel_hourly: 'hour',
   funnel_segment_hourly: 'hour',
+  funnel_driver_hourly: 'hour',
   abandonment_5m: 'start_hour',
   stage_transitions_hourly: 'hour',
   touchpoint_transitions_hourly: 'hour',
@@ -120,7 +129,7 @@ async function refreshNow(
   const runs = consecutiveRuns([...days, ...journeyDays]);
   const total = runs.reduce((sum, run) => sum + run.length, 0);
   if (total === 0) return 0;
-  const sql = Object.fromEntries(ROLLUPS.map((table) => [table, table === 'stage_activity_hourly' ? stageActivityRollupSql() : readSql(`rollups/${table}.sql`)]));
+  const sql = Object.fromEntries(ROLLUPS.map((table) => [table, rollupSql(table)]));
   // Only the stage activity reads events: how far past a day its sessions and journeys reach.
   const activityParams = {
     max_duration_ms: pipeline.split.maxDurationMs,
@@ -146,7 +155,7 @@ async function refreshNow(
           day_start: toClickHouseDateTime(first),
           day_end: toClickHouseDateTime(last + DAY_MS),
           ...(table === 'stage_activity_hourly' ? activityParams : {}),
-          ...(table === 'funnel_segment_hourly' ? { source: staging['funnel_hourly'] } : {}),
+          ...(table === 'funnel_driver_hourly' ? { source: staging['funnel_hourly'] } : {}),
         });
         const staged = await store.query<{ day: number | string }>(`SELECT DISTINCT toYYYYMMDD(${TIME_COLUMN[table]}) AS day FROM ${staging[table]}`);
         const stagedDays = new Set(staged.map((row) => Number(row.day)));

@@ -12,7 +12,7 @@ import { EmbeddedStore } from '../../src/stores/embedded-store.js';
 import { run as migrateCommand } from '../../src/cli/commands/migrate.js';
 import { migrate } from '../../src/stores/migrate.js';
 
-const ROLLUPS = ['funnel_hourly', 'funnel_segment_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
+const ROLLUPS = ['funnel_hourly', 'funnel_segment_hourly', 'funnel_driver_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
 
 function pipelineNamed(name: string): CompiledPipeline {
   const { definition } = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' });
@@ -37,11 +37,13 @@ async function derived(store: Store, pipeline: string): Promise<Record<string, u
   const out: Record<string, unknown[]> = {};
   for (const table of ROLLUPS) {
     out[table] = await store.query(
-      table === 'funnel_hourly' || table === 'funnel_segment_hourly'
+      table === 'funnel_hourly'
         ? `SELECT * EXCEPT (pipeline, time_to_next, time_in_stage), quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q, quantilesExactInclusiveMerge(0.5, 0.9)(time_in_stage) AS q_in FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
-        : table === 'stage_activity_hourly'
-          ? `SELECT * EXCEPT (pipeline, comments), groupArraySortedMerge(3)(comments) AS c FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
-          : `SELECT * EXCEPT (pipeline) FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
+        : table === 'funnel_segment_hourly'
+          ? `SELECT * EXCEPT (pipeline, times_to_next_ms, times_in_stage_ms), arraySort(times_to_next_ms) AS t, arraySort(times_in_stage_ms) AS t_in FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`
+          : table === 'stage_activity_hourly'
+            ? `SELECT * EXCEPT (pipeline, comments), groupArraySortedMerge(3)(comments) AS c FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
+            : `SELECT * EXCEPT (pipeline) FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
       { p: pipeline },
     );
   }
@@ -150,19 +152,22 @@ describe('journeys migrate rebuilds a store written before the journey model', (
     expect(await derived(store, old.name)).toEqual(await derived(store, fresh.name));
   });
 
-  it('fills funnel_segment_hourly of a store from before migration 011 from its funnel_hourly, as a refresh builds it; applied again it adds nothing', async () => {
-    const built = (await derived(store, fresh.name))['funnel_segment_hourly']!;
+  it.each([
+    ['011_funnel_segment_rollup', 'funnel_segment_hourly'],
+    ['012_funnel_driver_rollup', 'funnel_driver_hourly'],
+  ])('fills the rollup of a store from before migration %s (%s) from its funnel_hourly, as a refresh builds it; applied again it adds nothing', async (version, table) => {
+    const built = (await derived(store, fresh.name))[table]!;
     expect(built.length).toBeGreaterThan(0);
-    const forget011 = () => store.command("ALTER TABLE schema_migrations DELETE WHERE version = '011_funnel_segment_rollup' SETTINGS mutations_sync = 2");
-    // A store before 011: no such rows (the table is created empty by the migration).
-    await store.command('TRUNCATE TABLE funnel_segment_hourly');
-    await forget011();
-    expect((await migrate(store)).filter((r) => r.applied).map((r) => r.version)).toEqual(['011_funnel_segment_rollup']);
-    expect((await derived(store, fresh.name))['funnel_segment_hourly']).toEqual(built);
+    const forget = () => store.command('ALTER TABLE schema_migrations DELETE WHERE version = {version:String} SETTINGS mutations_sync = 2', { version });
+    // A store before the migration: no such rows (the table is created empty by it).
+    await store.command(`TRUNCATE TABLE ${table}`);
+    await forget();
+    expect((await migrate(store)).filter((r) => r.applied).map((r) => r.version)).toEqual([version]);
+    expect((await derived(store, fresh.name))[table]).toEqual(built);
     // Interrupted after the backfill and before the ledger row: applied again, nothing twice.
-    await forget011();
+    await forget();
     await migrate(store);
-    expect((await derived(store, fresh.name))['funnel_segment_hourly']).toEqual(built);
+    expect((await derived(store, fresh.name))[table]).toEqual(built);
   });
 
   it('reads a stream\'s keys a page at a time, each page after the last key of the one before, and rebuilds the same', async () => {

@@ -15,6 +15,7 @@ import { analyzeBottlenecks } from '../../src/analysis/bottleneck-report.js';
 import { bindParams, loadNamedQuery } from '../../src/stores/query-catalog.js';
 import { readSql } from '../../src/stores/sql-files.js';
 import { rangeParams, segmentParams } from '../../src/metrics/time-range.js';
+import { segmentFunnelSql } from '../../src/metrics/segment-funnel-sql.js';
 import type { Store } from '../../src/stores/store.js';
 
 /**
@@ -116,12 +117,17 @@ describe('the same number for the same stage everywhere', () => {
     expect({ stored, rollup, query }).toEqual({ stored: funnel, rollup: funnel, query: funnel });
 
     // The funnel overall and per segment reads funnel_segment_hourly: every figure, the exact quantiles too, is funnel_hourly's.
-    for (const by of ['', 'segment']) {
-      const params = { pipeline, level, mode, ...rangeParams(range), ...segmentParams(undefined), by };
-      const fromSegments = await store.query(readSql('metrics/funnel_by_segment_from_rollup.sql'), params);
-      expect(fromSegments.length).toBeGreaterThan(0);
-      expect(fromSegments).toEqual(await store.query(readSql('metrics/funnel_from_rollup.sql'), params));
-    }
+    const params = { pipeline, level, mode, ...rangeParams(range), ...segmentParams(undefined) };
+    const fromHourly = async (by: string) => store.query<Record<string, unknown>>(readSql('metrics/funnel_from_rollup.sql'), { ...params, by });
+    const withoutFlag = (rows: Array<Record<string, unknown>>, overall: number) => rows.filter((r) => Number(r['overall']) === overall).map(({ overall: _, ...rest }) => rest);
+    const overallOnly = await store.query<Record<string, unknown>>(segmentFunnelSql({ perSegment: false, times: true }), params);
+    const perSegment = await store.query<Record<string, unknown>>(segmentFunnelSql({ perSegment: true, times: true }), params);
+    const countsOnly = await store.query<Record<string, unknown>>(segmentFunnelSql({ perSegment: true, times: false }), params);
+    expect(withoutFlag(perSegment, 0).length).toBeGreaterThan(0);
+    expect(withoutFlag(overallOnly, 1)).toEqual(await fromHourly(''));
+    expect(withoutFlag(perSegment, 1)).toEqual(await fromHourly(''));
+    expect(withoutFlag(perSegment, 0)).toEqual(await fromHourly('segment'));
+    expect(countsOnly).toEqual(perSegment.map(({ time_to_next_ms: _t, time_in_stage_ms: _s, ...counts }) => counts));
 
     const bottlenecks = await analyzeBottlenecks(store, {
       pipeline, stageNames, level, mode, dimensions: [], baseline: { kind: 'none' },

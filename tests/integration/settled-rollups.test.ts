@@ -20,16 +20,18 @@ async function watermark(store: Store, pipeline: string): Promise<number> {
 
 /** Every rollup row of the pipeline, in a fixed order. */
 async function rollups(store: Store, pipeline: string): Promise<string> {
-  const tables = ['funnel_hourly', 'funnel_segment_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
+  const tables = ['funnel_hourly', 'funnel_segment_hourly', 'funnel_driver_hourly', 'abandonment_5m', 'stage_transitions_hourly', 'touchpoint_transitions_hourly', 'stage_activity_hourly', 'entry_touchpoint_hourly'];
   const parts = [];
   for (const table of tables) {
-    // Quantile states are compared through their merged values.
+    // Quantile states are compared through their merged values, time arrays sorted.
     const rows = await store.query(
-      table === 'funnel_hourly' || table === 'funnel_segment_hourly'
+      table === 'funnel_hourly'
         ? `SELECT * EXCEPT (time_to_next, time_in_stage), quantilesExactInclusiveMerge(0.5, 0.9)(time_to_next) AS q, quantilesExactInclusiveMerge(0.5, 0.9)(time_in_stage) AS q_in FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
-        : table === 'stage_activity_hourly'
-          ? `SELECT * EXCEPT (comments), groupArraySortedMerge(3)(comments) AS c FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
-          : `SELECT * FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
+        : table === 'funnel_segment_hourly'
+          ? `SELECT * EXCEPT (times_to_next_ms, times_in_stage_ms), arraySort(times_to_next_ms) AS t, arraySort(times_in_stage_ms) AS t_in FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`
+          : table === 'stage_activity_hourly'
+            ? `SELECT * EXCEPT (comments), groupArraySortedMerge(3)(comments) AS c FROM ${table} WHERE pipeline = {p:String} GROUP BY ALL ORDER BY ALL`
+            : `SELECT * FROM ${table} WHERE pipeline = {p:String} ORDER BY ALL`,
       { p: pipeline },
     );
     parts.push({ table, rows });

@@ -222,16 +222,16 @@ describe('journeys migrate --cluster on a fresh cluster (every shipped migration
     expect(statements.length).toBeGreaterThan(30);
     // DDL runs on every node; a backfill INSERT runs once, on the node that migrates (replication carries it).
     const backfills = statements.filter((s) => s.startsWith('INSERT INTO '));
-    expect(backfills.map((s) => s.split('\n')[0])).toEqual(['INSERT INTO funnel_segment_hourly']);
+    expect(backfills.map((s) => s.split('\n')[0])).toEqual(['INSERT INTO funnel_segment_hourly', 'INSERT INTO funnel_driver_hourly']);
     for (const statement of statements.filter((s) => !backfills.includes(s))) expect(statement).toContain(' ON CLUSTER prod');
   });
 
   it('every table, staging twins included, has its ORDER BY and PARTITION BY in columns it has where it is created', async () => {
     const created = replayClusterDdl((await migrated()).flatMap((r) => r.sql));
     const twins = created.filter((c) => c.table.endsWith('_staging'));
-    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's, 010 the entry touchpoints', 011 the funnel per segment's.
+    // 002 and 006 each create the rollups' twins; 006 also the touchpoints', 009 the stage activity's, 010 the entry touchpoints', 011 the funnel per segment's, 012 the drivers'.
     expect(twins.map((t) => t.table).sort()).toEqual(
-      ['abandonment_5m', 'abandonment_5m', 'entry_touchpoint_hourly', 'funnel_hourly', 'funnel_hourly', 'funnel_segment_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
+      ['abandonment_5m', 'abandonment_5m', 'entry_touchpoint_hourly', 'funnel_driver_hourly', 'funnel_hourly', 'funnel_hourly', 'funnel_segment_hourly', 'stage_activity_hourly', 'stage_transitions_hourly', 'stage_transitions_hourly', 'touchpoint_transitions_hourly'].map(
         (t) => `${t}_staging`,
       ),
     );

@@ -1,5 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { createLogger } from '../observability/logger.js';
 import { MetricsRegistry } from '../observability/metrics.js';
 import { generateEvents } from '../sources/generator/index.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
+import { benchEndToEnd } from './e2e-bench.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -33,8 +35,9 @@ function brokers(log: (message: string) => void): { address: string; startedHere
 
 /**
  * `npm run bench -- kafka [--json] [--events N]`: on the local broker, the raw
- * kafkajs consume rate (no processing) and consume → sessionize → embedded
- * store end to end, on the same topic in the same run.
+ * kafkajs consume rate (no processing), consume → sessionize → embedded
+ * store end to end, and the file path (journeys ingest) on the same events,
+ * all in the same run: the Kafka path is judged against the file path.
  */
 export async function runKafkaBench(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, events: { type: 'string' } } });
@@ -61,12 +64,17 @@ async function measure(address: string, values: { json?: boolean | undefined; ev
   const producer = kafka.producer();
   await producer.connect();
   let produced = 0;
+  // The same events as a file, for the file path in the same run.
+  const fileDir = mkdtempSync(join(tmpdir(), 'journeys-kafka-bench-file-'));
+  const file = join(fileDir, 'events.ndjson');
+  const out = createWriteStream(file);
   let batch: Array<{ key: string | null; value: string }> = [];
   const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.now() };
   for (const { line } of generateEvents({ seed: 3, days: 7, visitorsPerDay: Math.ceil(wanted / 7 / 7.1) })) {
     if (line.trim() === '') continue;
     const decoded = pipeline.decode({ raw: line, origin: { kind: 'generator', line: produced } }, ctx);
     batch.push({ key: decoded.kind === 'ok' ? partitionKeyOf(decoded.value, pipeline.definition.identity) : null, value: line });
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
     if (batch.length === 500) {
       await producer.send({ topic, acks: -1, messages: batch });
       produced += batch.length;
@@ -77,6 +85,8 @@ async function measure(address: string, values: { json?: boolean | undefined; ev
   if (batch.length > 0) await producer.send({ topic, acks: -1, messages: batch });
   produced += batch.length;
   await producer.disconnect();
+  out.end();
+  await once(out, 'finish');
   log(`produced ${produced.toLocaleString('en-US')} events to ${topic} (3 partitions)`);
 
   // Raw kafkajs: consume and count, nothing else.
@@ -119,5 +129,20 @@ async function measure(address: string, values: { json?: boolean | undefined; ev
   rmSync(dir, { recursive: true, force: true });
   const e2eRate = Math.round(produced / seconds);
   log(`consume → sessionize → embedded store (rollups included): ${e2eRate.toLocaleString('en-US')} events/s (${(e2eRate / rawRate * 100).toFixed(0)}% of raw)`);
-  if (values.json) console.log(JSON.stringify({ raw_consume_events_per_s: rawRate, end_to_end_events_per_s: e2eRate, ratio: Math.round((e2eRate / rawRate) * 1000) / 1000 }));
+  const filePath = await benchEndToEnd(pipeline, file);
+  rmSync(fileDir, { recursive: true, force: true });
+  const fileRate = Math.round(filePath.events / filePath.seconds);
+  const kafkaToFile = Math.round((e2eRate / fileRate) * 1000) / 1000;
+  log(`the same events from a file (journeys ingest): ${fileRate.toLocaleString('en-US')} events/s; Kafka = ${kafkaToFile} × the file path`);
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        raw_consume_events_per_s: rawRate,
+        end_to_end_events_per_s: e2eRate,
+        ratio: Math.round((e2eRate / rawRate) * 1000) / 1000,
+        file_events_per_s: fileRate,
+        kafka_to_file_ratio: kafkaToFile,
+      }),
+    );
+  }
 }

@@ -6,6 +6,7 @@ import { compilePipeline } from '../pipeline/compiled-pipeline.js';
 import { benchInput } from './bench-input.js';
 import { benchCore } from './core-bench.js';
 import { benchEndToEnd } from './e2e-bench.js';
+import { benchParseOnly } from './parse-only-bench.js';
 import { benchSessionMemory } from './session-memory-bench.js';
 
 /**
@@ -13,6 +14,9 @@ import { benchSessionMemory } from './session-memory-bench.js';
  * of file → embedded ClickHouse, and heap per open session, on generated
  * e-commerce traffic. Figures, not assertions: the unit tests time nothing.
  */
+/** a / b to three decimals: every figure of issue 14 is a ratio measured in one run. */
+const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
+
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { json: { type: 'boolean' }, events: { type: 'string' } } });
   const lines = Number(values.events ?? 1_000_000);
@@ -22,19 +26,41 @@ async function main(): Promise<void> {
   const pipelinesDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
   const pipeline = compilePipeline(loadDefinition('ecommerce', { pipelinesDir }).definition);
 
+  const parse = await benchParseOnly(input);
+  const parseRate = Math.round(parse.events / parse.seconds);
+  log(`JSON.parse only (the floor): ${parse.events.toLocaleString('en-US')} lines in ${parse.seconds.toFixed(2)}s = ${parseRate.toLocaleString('en-US')} lines/s`);
+
   const core = await benchCore(pipeline, input);
   const coreRate = Math.round(core.events / core.seconds);
-  log(`core (parse + validate + classify + sessionize): ${core.events.toLocaleString('en-US')} events in ${core.seconds.toFixed(2)}s = ${coreRate.toLocaleString('en-US')} events/s`);
+  const coreToParse = ratio(coreRate, parseRate);
+  log(`core (parse + validate + classify + sessionize): ${core.events.toLocaleString('en-US')} events in ${core.seconds.toFixed(2)}s = ${coreRate.toLocaleString('en-US')} events/s (${coreToParse} × JSON.parse only)`);
 
   const e2e = await benchEndToEnd(pipeline, input);
   const e2eRate = Math.round(e2e.events / e2e.seconds);
-  log(`end to end (file → embedded ClickHouse, rollups): ${e2e.events.toLocaleString('en-US')} events in ${e2e.seconds.toFixed(2)}s = ${e2eRate.toLocaleString('en-US')} events/s`);
+  const e2eToCore = ratio(e2eRate, coreRate);
+  const faultsPerEvent = Math.round((e2e.minorFaults / e2e.events) * 1000) / 1000;
+  const systemShare = ratio(e2e.systemSeconds, e2e.userSeconds + e2e.systemSeconds);
+  log(
+    `end to end (file → embedded ClickHouse, rollups): ${e2e.events.toLocaleString('en-US')} events in ${e2e.seconds.toFixed(2)}s = ${e2eRate.toLocaleString('en-US')} events/s ` +
+      `(${e2eToCore} × core); ${faultsPerEvent} minor page faults per event, system ${(systemShare * 100).toFixed(0)}% of ${(e2e.userSeconds + e2e.systemSeconds).toFixed(1)} CPU s`,
+  );
 
   const memory = await benchSessionMemory(pipeline, input, lines);
   log(`heap per open session: ${memory.bytesPerSession} bytes (${memory.openSessions.toLocaleString('en-US')} open sessions holding ${memory.events.toLocaleString('en-US')} events)`);
 
   if (values.json) {
-    console.log(JSON.stringify({ core_events_per_s: coreRate, end_to_end_events_per_s: e2eRate, heap_bytes_per_open_session: memory.bytesPerSession }));
+    console.log(
+      JSON.stringify({
+        core_events_per_s: coreRate,
+        end_to_end_events_per_s: e2eRate,
+        heap_bytes_per_open_session: memory.bytesPerSession,
+        parse_only_events_per_s: parseRate,
+        core_to_parse_only_ratio: coreToParse,
+        end_to_end_to_core_ratio: e2eToCore,
+        minor_faults_per_event: faultsPerEvent,
+        system_cpu_share: systemShare,
+      }),
+    );
   }
 }
 

@@ -4,6 +4,7 @@ import { normalizeSegment } from './normalize-segment.js';
 import { normalizeCrm } from './normalize-crm.js';
 import { issuesFromZod, summarizeIssues } from './issues.js';
 import { nestingIssue } from './nesting-depth.js';
+import { dropAbsentFields } from './absent-fields.js';
 import type { DecodeContext } from './decode-context.js';
 import type { JourneyEvent } from './journey-event.js';
 import type { InputLimits } from './limits.js';
@@ -36,6 +37,8 @@ export function createJsonRecordDecoder(limits: InputLimits) {
     // Before the schemas: writing the row would overflow the stack on a deep one.
     const tooDeep = nestingIssue({ raw, record: parsed, maxDepth: limits.maxNestingDepth });
     if (tooDeep) return dead(STEP, `${tooDeep.path}: ${tooDeep.message}`, [tooDeep]);
+    // null and "" in optional fields mean "not given" (absent-fields.ts).
+    dropAbsentFields(parsed as Record<string, unknown>);
     if ((parsed as Record<string, unknown>)['source'] === 'crm') {
       const result = crm.safeParse(parsed);
       if (!result.success) {

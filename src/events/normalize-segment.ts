@@ -32,6 +32,22 @@ function campaignOf(campaign: NonNullable<SegmentMessage['context']>['campaign']
   };
 }
 
+/**
+ * The country: Segment's context.location.country, else Jitsu's
+ * context.geo.country.code (an ISO code its server adds from the IP).
+ */
+function countryOf(context: NonNullable<SegmentMessage['context']>): string {
+  if (context.location?.country) return context.location.country;
+  const geo = (context as { geo?: unknown }).geo;
+  const country = geo !== null && typeof geo === 'object' ? (geo as { country?: unknown }).country : undefined;
+  return (country !== null && typeof country === 'object' ? textOf((country as { code?: unknown }).code) : undefined) ?? '';
+}
+
+/** RudderStack's SDKs write "$direct" where there is no referrer (Segment leaves it empty). */
+function referrerOf(referrer: string | undefined): string | undefined {
+  return referrer === '$direct' ? '' : referrer;
+}
+
 /** properties.email is read (as a salted hash) but never stored: a copy without it, only when it is there. */
 function withoutEmail(properties: Record<string, unknown>): Record<string, unknown> {
   if (!Object.hasOwn(properties, 'email')) return properties;
@@ -74,11 +90,11 @@ export function normalizeSegment(message: SegmentMessage, raw: string, ctx: Deco
     sourceSessionId: '',
     pageUrl: page.url ?? textOf(properties['url']) ?? '',
     pagePath: page.path ?? textOf(properties['path']) ?? '',
-    referrer: page.referrer ?? textOf(properties['referrer']) ?? '',
+    referrer: referrerOf(page.referrer ?? textOf(properties['referrer'])) ?? '',
     campaign: campaignOf(context.campaign),
     userAgent: context.userAgent ?? '',
     locale: context.locale ?? '',
-    country: context.location?.country ?? '',
+    country: countryOf(context),
     properties,
     context,
     nps: null,

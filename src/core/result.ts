@@ -23,18 +23,17 @@ export function dead<T = never>(step: string, reason: string, issues: Issue[] = 
 
 /** Where a record came from, kept on dead letters so a person can find it again. */
 export type Origin =
-  // index: the event's place in a JSON array or {"batch": [...]} body on that line (file-json-values.ts).
-  | { kind: 'file'; file: string; line: number; index?: number }
-  | { kind: 'stdin'; line: number; index?: number }
+  | { kind: 'file'; file: string; line: number }
+  | { kind: 'stdin'; line: number }
   | { kind: 'kafka'; topic: string; partition: number; offset: string }
   | { kind: 'generator'; line: number };
 
 export function describeOrigin(origin: Origin): string {
   switch (origin.kind) {
     case 'file':
-      return `${origin.file}:${origin.line}${origin.index === undefined ? '' : `#${origin.index}`}`;
+      return `${origin.file}:${origin.line}`;
     case 'stdin':
-      return `stdin:${origin.line}${origin.index === undefined ? '' : `#${origin.index}`}`;
+      return `stdin:${origin.line}`;
     case 'kafka':
       return `${origin.topic}/${origin.partition}@${origin.offset}`;
     case 'generator':

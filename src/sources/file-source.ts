@@ -9,7 +9,6 @@ import { jsonHint, missingColumnsMessage } from './csv-header.js';
 import { InputFormatError } from './input-errors.js';
 import { csvHeaderOf, csvRowFields, type CsvHeader } from './csv-row.js';
 import { checkedLine, InvalidLines, type InvalidUtf8Line } from './utf8-lines.js';
-import { JsonValueReader } from './file-json-values.js';
 
 export type FileFormat = 'ndjson' | 'csv';
 
@@ -18,8 +17,7 @@ export function formatOf(path: string): FileFormat {
   return /\.csv(\.gz)?$/i.test(path) ? 'csv' : 'ndjson';
 }
 
-export function originOf(path: string, line: number, index?: number): Origin {
-  if (index !== undefined) return path === '-' ? { kind: 'stdin', line, index } : { kind: 'file', file: path, line, index };
+export function originOf(path: string, line: number): Origin {
   return path === '-' ? { kind: 'stdin', line } : { kind: 'file', file: path, line };
 }
 
@@ -164,11 +162,9 @@ class BatchCollector<T> {
 }
 
 /**
- * NDJSON records, one per non-blank line (or per element of a line's array or
- * batch body, or per pretty-printed value: file-json-values.ts), with
- * file:line origins, in batches of `size`. A line over `maxRecordBytes`
- * becomes a record with an error (its head as raw text), dead-lettered
- * without being parsed.
+ * NDJSON records, one per non-blank line, with file:line origins, in batches
+ * of `size`. A line over `maxRecordBytes` becomes a record with an error (its
+ * head as raw text), dead-lettered without being parsed.
  */
 export async function* ndjsonBatches(
   path: string,
@@ -176,33 +172,20 @@ export async function* ndjsonBatches(
   { input = inputBytes(path), maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes }: { input?: AsyncIterable<Buffer | string>; maxRecordBytes?: number } = {},
 ): AsyncGenerator<RawRecord[]> {
   const collector = new BatchCollector<RawRecord>(size);
-  const values = new JsonValueReader((line, index) => originOf(path, line, index), maxRecordBytes);
-  const records: RawRecord[] = [];
   let line = 0;
   for await (const texts of lineChunks(input, { maxLineBytes: maxRecordBytes })) {
     for (const text of texts) {
       line++;
-      if (typeof text === 'string') {
-        if (text.trim() !== '') values.push(text, line, records);
-      } else if ('original' in text) {
-        // Not valid UTF-8: one record that keeps its bytes for the dead letter.
-        values.end(records);
-        records.push({ raw: text.text, bytes: text.original, origin: originOf(path, line) });
-      } else {
-        values.end(records);
-        records.push({ raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) });
-      }
-    }
-    for (const record of records) {
+      if (typeof text === 'string' && text.trim() === '') continue;
+      const record: RawRecord =
+        typeof text === 'string'
+          ? { raw: text, origin: originOf(path, line) }
+          : 'original' in text
+            ? { raw: text.text, bytes: text.original, origin: originOf(path, line) }
+            : { raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) };
       const full = collector.add(record);
       if (full) yield full;
     }
-    records.length = 0;
-  }
-  values.end(records);
-  for (const record of records) {
-    const full = collector.add(record);
-    if (full) yield full;
   }
   const rest = collector.rest();
   if (rest) yield rest;

@@ -1,3 +1,4 @@
+import { isPlainObject } from '../core/plain-object.js';
 /**
  * Real SDKs send `null` or `""` for optional fields they have no value for:
  * RudderStack's anonymous page call has `"event": null, "userId": ""`, Jitsu
@@ -20,9 +21,6 @@ const CONTEXT_TEXTS = ['userAgent', 'locale'] as const;
 const PAGE_TEXTS = ['path', 'url', 'referrer'] as const;
 const CAMPAIGN_TEXTS = ['source', 'medium', 'name', 'term', 'content'] as const;
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Deletes the listed fields of `holder` that hold null (and "" when `emptyToo`). */
 function dropAbsent(holder: Record<string, unknown>, fields: readonly string[], emptyToo: boolean): void {
@@ -37,10 +35,10 @@ export function dropAbsentFields(record: Record<string, unknown>): void {
   dropAbsent(record, ABSENT_WHEN_EMPTY, true);
   dropAbsent(record, ABSENT_WHEN_NULL, false);
   const context = record['context'];
-  if (!isObject(context)) return;
+  if (!isPlainObject(context)) return;
   dropAbsent(context, CONTEXT_OBJECTS, false);
   dropAbsent(context, CONTEXT_TEXTS, true);
-  if (isObject(context['page'])) dropAbsent(context['page'], PAGE_TEXTS, true);
-  if (isObject(context['campaign'])) dropAbsent(context['campaign'], CAMPAIGN_TEXTS, true);
-  if (isObject(context['location'])) dropAbsent(context['location'], ['country'], true);
+  if (isPlainObject(context['page'])) dropAbsent(context['page'], PAGE_TEXTS, true);
+  if (isPlainObject(context['campaign'])) dropAbsent(context['campaign'], CAMPAIGN_TEXTS, true);
+  if (isPlainObject(context['location'])) dropAbsent(context['location'], ['country'], true);
 }

@@ -7,6 +7,7 @@ import { dead, ok, type StepResult } from '../core/result.js';
 import { stableId } from '../core/hash.js';
 import { textOf } from '../core/text-of.js';
 import { hashEmail } from '../core/hash.js';
+import { isPlainObject } from '../core/plain-object.js';
 
 /** Where Segment keeps an email (as its identity resolution reads it): traits.email, context.traits.email, properties.email. */
 function emailHashOf(message: SegmentMessage, properties: Record<string, unknown>, salt: string): string {
@@ -39,8 +40,8 @@ function campaignOf(campaign: NonNullable<SegmentMessage['context']>['campaign']
 function countryOf(context: NonNullable<SegmentMessage['context']>): string {
   if (context.location?.country) return context.location.country;
   const geo = (context as { geo?: unknown }).geo;
-  const country = geo !== null && typeof geo === 'object' ? (geo as { country?: unknown }).country : undefined;
-  return (country !== null && typeof country === 'object' ? textOf((country as { code?: unknown }).code) : undefined) ?? '';
+  const country = isPlainObject(geo) ? geo['country'] : undefined;
+  return (isPlainObject(country) ? textOf(country['code']) : undefined) ?? '';
 }
 
 /** RudderStack's SDKs write "$direct" where there is no referrer (Segment leaves it empty). */

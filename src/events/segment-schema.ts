@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { InputLimits } from './limits.js';
+import { isPlainObject } from '../core/plain-object.js';
 
 /** A JSON object of any content (properties, traits): checked, not copied. */
 export const plainObject = z.custom<Record<string, unknown>>(
-  (value) => typeof value === 'object' && value !== null && !Array.isArray(value),
+  (value) => isPlainObject(value),
   { message: 'expected an object' },
 );
 

@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
 import { EmbeddedStore } from '../stores/embedded-store.js';
 import { migrate } from '../stores/migrate.js';
 import { loadDefinition } from '../journey/load-definition.js';
 import { compilePipeline } from '../pipeline/compiled-pipeline.js';
 import { KafkaRunner } from '../sources/kafka/kafka-runner.js';
+import { createKafkaClient } from '../sources/kafka/kafka-client.js';
 import { kafkaRunOptionsSchema } from '../sources/kafka/kafka-options.js';
 import { partitionKeyOf } from '../sources/kafka/partition-key.js';
 import { createLogger } from '../observability/logger.js';
@@ -53,7 +53,7 @@ export async function runKafkaBench(argv: string[]): Promise<void> {
 
 async function measure(address: string, values: { json?: boolean | undefined; events?: string | undefined }, log: (message: string) => void): Promise<void> {
   const wanted = Number(values.events ?? 300_000);
-  const kafka = new Kafka({ clientId: 'journeys-bench', brokers: address.split(','), logLevel: logLevel.NOTHING });
+  const kafka = createKafkaClient({ clientId: 'journeys-bench', brokers: address.split(',') });
   const topic = `bench-${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
   await admin.connect();

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createKafkaClient } from '../../src/sources/kafka/kafka-client.js';
 
 let brokers: Promise<string> | undefined;
 
@@ -38,7 +39,7 @@ export function randomName(prefix: string): string {
 }
 
 export async function withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).admin();
+  const admin = createKafkaClient({ clientId: 'journeys-tests', brokers: (await kafkaBrokers()).split(',') }).admin();
   await admin.connect();
   try {
     return await work(admin);
@@ -53,7 +54,7 @@ export async function createTopics(names: string[], partitions = 3): Promise<voi
 
 /** Sends raw values with keys straight to a topic (for malformed input that `journeys produce` would key as null). */
 export async function sendRaw(topic: string, messages: Array<{ key: string | null; value: string | Buffer | null }>): Promise<void> {
-  const producer = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).producer();
+  const producer = createKafkaClient({ clientId: 'journeys-tests', brokers: (await kafkaBrokers()).split(',') }).producer();
   await producer.connect();
   try {
     // Chunks keep each request under the broker's message size limit.
@@ -65,7 +66,7 @@ export async function sendRaw(topic: string, messages: Array<{ key: string | nul
 
 /** Reads every message of a topic from the beginning (bounded in time). */
 export async function readTopic(topic: string, expected: number, timeoutMs = 30_000): Promise<Array<{ value: string; bytes: Buffer; headers: Record<string, string> }>> {
-  const consumer = new Kafka({ brokers: (await kafkaBrokers()).split(','), logLevel: logLevel.NOTHING }).consumer({ groupId: randomName('reader') });
+  const consumer = createKafkaClient({ clientId: 'journeys-tests', brokers: (await kafkaBrokers()).split(',') }).consumer({ groupId: randomName('reader') });
   const seen: Array<{ value: string; bytes: Buffer; headers: Record<string, string> }> = [];
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });

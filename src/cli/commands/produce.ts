@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { parseFlags } from '../args.js';
 import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
@@ -7,6 +7,8 @@ import { GENERATOR_FLAGS, generatorOptionsFromFlags } from './generate.js';
 import { compilePipeline, type CompiledPipeline, type RawRecord } from '../../pipeline/compiled-pipeline.js';
 import { batches, formatOf, inputBatches, readCsv } from '../../sources/file-source.js';
 import { inputProblem } from '../../sources/input-errors.js';
+import { createKafkaClient } from '../../sources/kafka/kafka-client.js';
+import { createLogger } from '../../observability/logger.js';
 import { generateEvents, type GeneratorOptionsInput } from '../../sources/generator/index.js';
 import { partitionKeyOf } from '../../sources/kafka/partition-key.js';
 import { probeBrokers } from '../../sources/kafka/broker-probe.js';
@@ -107,7 +109,7 @@ export async function run(argv: string[]): Promise<number> {
     recordBatches = inputBatches(input, { format, delimiter, csv, size: SEND_BATCH, onCsvHeader: onHeader });
   }
   await probeBrokers(brokers);
-  const kafka = new Kafka({ clientId: 'journeys-produce', brokers, logLevel: logLevel.WARN });
+  const kafka = createKafkaClient({ clientId: 'journeys-produce', brokers, logger: createLogger({ component: 'produce' }) });
   const producer = kafka.producer({ allowAutoTopicCreation: true });
   await producer.connect();
   const progress = createProgress(`producing to ${values.topic}`);

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { createKafkaClient } from './kafka-client.js';
 
 /** No broker answered: an infrastructure fault (exit 1), said in one line. */
 export class BrokerUnreachableError extends Error {
@@ -21,13 +21,12 @@ function rootMessage(error: unknown): string {
  * ended in a stack trace); a wrong --brokers should be said within seconds.
  */
 export async function probeBrokers(brokers: readonly string[], options: { connectionTimeoutMs?: number; retries?: number } = {}): Promise<void> {
-  const kafka = new Kafka({
+  // No logger: the probe's own failure is reported once, below; kafkajs would log each try.
+  const kafka = createKafkaClient({
     clientId: 'journeys-probe',
-    brokers: [...brokers],
-    connectionTimeout: options.connectionTimeoutMs ?? 3_000,
+    brokers,
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 3_000,
     retry: { retries: options.retries ?? 2, initialRetryTime: 200, maxRetryTime: 1_000 },
-    // The probe's own failure is reported once, below; kafkajs would log each try.
-    logLevel: logLevel.NOTHING,
   });
   const admin = kafka.admin();
   try {

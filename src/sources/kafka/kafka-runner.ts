@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
+import { type Admin, type Consumer, type EachBatchPayload, type KafkaMessage, type Producer } from 'kafkajs';
 import type { Store } from '../../stores/store.js';
 import type { CompiledPipeline, RawRecord } from '../../pipeline/compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK } from '../../pipeline/processor.js';
@@ -6,6 +6,7 @@ import type { DeadLetter } from '../../core/result.js';
 import { RowBatcher } from '../../pipeline/row-batcher.js';
 import type { Logger } from '../../observability/logger.js';
 import type { MetricsRegistry } from '../../observability/metrics.js';
+import { createKafkaClient } from './kafka-client.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { PartitionStream } from './partition-stream.js';
 import { DeadLetterTopic } from './dead-letter-topic.js';
@@ -38,7 +39,7 @@ export interface KafkaRunnerDeps {
  * point replays from the last checkpoint and converges to the same results.
  */
 export class KafkaRunner {
-  private readonly kafka: Kafka;
+  private readonly kafka: ReturnType<typeof createKafkaClient>;
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private readonly admin: Admin;
@@ -65,7 +66,7 @@ export class KafkaRunner {
   constructor(private readonly deps: KafkaRunnerDeps) {
     const { options } = deps;
     this.clock = deps.clock ?? Date.now;
-    this.kafka = new Kafka({ clientId: options.clientId, brokers: options.brokers, logLevel: logLevel.WARN, retry: { retries: 8 } });
+    this.kafka = createKafkaClient({ clientId: options.clientId, brokers: options.brokers, logger: deps.logger, retry: { retries: 8 } });
     // Large fetches: the pipeline's per-batch work (watermark scan, inserts) is cheaper per event on big batches.
     this.consumer = this.kafka.consumer({
       groupId: options.groupId,

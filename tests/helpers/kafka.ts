@@ -3,6 +3,10 @@ import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Admin } from 'kafkajs';
 import { createKafkaClient } from '../../src/sources/kafka/kafka-client.js';
+import { fixKafkajsRequestQueue } from '../../src/sources/kafka/kafkajs-request-queue.js';
+
+// Tests that make their own kafkajs clients (`new Kafka`) get kafkajs' request-queue fix too.
+fixKafkajsRequestQueue();
 
 let brokers: Promise<string> | undefined;
 

@@ -14,7 +14,14 @@ function detailOf(envelope: CrmEnvelope): Record<string, unknown> {
     case 'lifecycle_stage_changed':
       return envelope.lifecycle;
     case 'deal_stage_changed':
+    case 'deal_created':
       return envelope.deal;
+    case 'contact_created':
+      return {};
+    case 'property_changed':
+      return envelope.change;
+    case 'deal_association_changed':
+      return envelope.association;
     case 'activity':
       return envelope.activity;
     case 'ticket_opened':
@@ -49,7 +56,7 @@ export function normalizeCrm(envelope: CrmEnvelope, ctx: DecodeContext): StepRes
     key,
     anonymousId: envelope.anonymousId ?? '',
     userId: envelope.userId ?? '',
-    contactId: envelope.contactId,
+    contactId: envelope.contactId ?? '',
     emailHash: envelope.email?.includes('@') && ctx.emailSalt ? hashEmail(envelope.email, ctx.emailSalt) : '',
     sourceSessionId: '',
     ...NO_WEB_CONTEXT,

@@ -5,6 +5,7 @@ import { matchRuleSchema } from './match-rule.js';
 import { csvMappingSchema } from './csv-mapping.js';
 import { channelRuleSchema } from './channel-rules.js';
 import { alertRuleSchema, checkAlertRules } from './alert-rules.js';
+import { hubspotSectionSchema } from '../sources/hubspot/mapping-schema.js';
 
 /** windowFunnel takes at most 32 conditions; skipped stages are a 32-bit mask. */
 export const MAX_STAGES = 31;
@@ -92,6 +93,9 @@ export const definitionSchema = z
       .strictObject({ path: z.string().min(1).describe('Event path the segment is read from') })
       .default({ path: 'context.traits.segment' }),
     csv: csvMappingSchema.optional(),
+    hubspot: hubspotSectionSchema
+      .optional()
+      .describe("HubSpot webhooks: its stage values, pipelines and contact properties in the envelope's terms, over HubSpot's built-in defaults (docs/events.md)"),
   })
   .superRefine((def, ctx) => {
     const names = def.stages.map((s) => s.name);

@@ -135,6 +135,26 @@ describe('hubspotEventsToCrm', () => {
     expect(batch.rejected[0]!.raw).toEqual(Array.isArray(body) ? body[index] : body);
   });
 
+  it("the newer platform's generic object.* notifications: contacts (0-1) and deals (0-3) as their legacy types", () => {
+    const generic = [
+      { ...contactChange('lifecyclestage', 'salesqualifiedlead'), subscriptionType: 'object.propertyChange', objectTypeId: '0-1' },
+      { ...base, subscriptionType: 'object.creation', objectTypeId: '0-3', objectId: 61 },
+      { ...base, subscriptionType: 'object.creation', objectTypeId: '0-2', objectId: 71 },
+    ];
+    const batch = hubspotEventsToCrm(generic, mapping);
+    expect(batch.events).toMatchObject([
+      { kind: 'lifecycle_stage_changed', contactId: '51', lifecycle: { to: 'sql' }, properties: { hubspot: { subscriptionType: 'object.propertyChange' } } },
+      { kind: 'deal_created', anonymousId: 'hubspot-deal:61', deal: { dealId: '61' } },
+    ]);
+    // A company (0-2) is not mapped.
+    expect(batch.rejected.map((r) => [r.index, r.reason])).toEqual([[2, expect.stringMatching(/subscription type object.creation is not mapped/)]]);
+  });
+
+  it('an email over 320 characters is refused by the mapper, not left to the envelope schema', () => {
+    const batch = hubspotEventsToCrm([contactChange('email', `${'j'.repeat(320)}@example.com`)], mapping);
+    expect(batch.rejected.map((r) => r.reason)).toEqual(['email: an email longer than 320 characters']);
+  });
+
   it('a removed association carries no contactId, so it links nothing', () => {
     const removed = { ...base, subscriptionType: 'contact.associationChange', associationType: 'CONTACT_TO_DEAL', fromObjectId: 51, toObjectId: 61, associationRemoved: true };
     expect(hubspotEventsToCrm([removed], mapping).events).toMatchObject([

@@ -3,6 +3,9 @@ import type { HubSpotNotification } from './webhook-schema.js';
 import type { HubSpotMapping } from './mapping.js';
 import type { EnvelopeBase, NotificationOutcome } from './to-crm.js';
 
+/** The envelope's bound on `email` (RFC 5321's longest address path is shorter). */
+const MAX_EMAIL_LENGTH = 320;
+
 /** A contact notification's envelope: keyed by the contact, as HubSpot's objectId. */
 export function contactEnvelope(n: HubSpotNotification, base: EnvelopeBase, mapping: HubSpotMapping): NotificationOutcome {
   if (n.objectId === undefined) return { kind: 'rejected', reason: `${n.subscriptionType}: no objectId (the contact)` };
@@ -39,7 +42,8 @@ function propertyChange(n: HubSpotNotification, base: EnvelopeBase, contactId: s
   // An identifier: the envelope carries it next to the contactId, so the
   // event links them (docs/semantics.md, "People"). A cleared one links nothing.
   if (value === '') return { kind: 'ok', envelope: { ...base, kind: 'property_changed', contactId, change: { ...change, value: null } } };
-  if (role !== 'email' && value.length > MAX_CRM_VALUE_LENGTH) return { kind: 'rejected', reason: `${property}: a ${role} longer than ${MAX_CRM_VALUE_LENGTH} characters` };
+  const maxLength = role === 'email' ? MAX_EMAIL_LENGTH : MAX_CRM_VALUE_LENGTH;
+  if (value.length > maxLength) return { kind: 'rejected', reason: `${property}: ${role === 'email' ? 'an email' : `a ${role}`} longer than ${maxLength} characters` };
   // The value itself stays out of `change`: an email is kept only as its salted hash.
   return { kind: 'ok', envelope: { ...base, kind: 'property_changed', contactId, [role]: value, change } };
 }

@@ -72,14 +72,32 @@ function baseOf(n: HubSpotNotification, options: HubSpotMapOptions): EnvelopeBas
   return base;
 }
 
+/** HubSpot's object type ids of the objects mapped, for generic (`object.*`) subscriptions. */
+const OBJECT_TYPES: Readonly<Record<string, string>> = { '0-1': 'contact', '0-3': 'deal' };
+
+/**
+ * The legacy subscription type of a notification: apps on HubSpot's newer
+ * developer platform subscribe to `object.creation` and
+ * `object.propertyChange` with the object's type id beside it, which are the
+ * legacy `contact.*` and `deal.*` events in another spelling. Associations
+ * are mapped in their legacy form only.
+ */
+function legacyTypeOf(n: HubSpotNotification): string {
+  const [family, action] = n.subscriptionType.split('.');
+  if (family !== 'object' || (action !== 'creation' && action !== 'propertyChange')) return n.subscriptionType;
+  const object = n.objectTypeId === undefined ? undefined : OBJECT_TYPES[n.objectTypeId];
+  return object === undefined ? n.subscriptionType : `${object}.${action}`;
+}
+
 function mapNotification(raw: unknown, mapping: HubSpotMapping, options: HubSpotMapOptions): NotificationOutcome {
   const parsed = hubspotNotificationSchema.safeParse(raw);
   if (!parsed.success) return { kind: 'rejected', reason: `invalid HubSpot notification: ${summarizeIssues(issuesFromZod(parsed.error))}` };
-  const n = parsed.data;
+  const n = { ...parsed.data, subscriptionType: legacyTypeOf(parsed.data) };
   // Checked here, before toISOString can throw on a time past year 9999.
   if (!isTimeInRange(n.occurredAt)) return { kind: 'rejected', reason: `occurredAt ${describeTimeMs(n.occurredAt)} is out of range` };
   const [object] = n.subscriptionType.split('.');
-  const base = baseOf(n, options);
+  // The id and properties.hubspot keep HubSpot's own subscriptionType.
+  const base = baseOf(parsed.data, options);
   if (object === 'contact' && n.subscriptionType !== 'contact.associationChange') return contactEnvelope(n, base, mapping);
   if (object === 'deal' || n.subscriptionType === 'contact.associationChange') {
     if (!mapping.dealsKeyable) {

@@ -27,6 +27,7 @@ export const hubspotNotificationSchema = z.object({
   appId: hubspotId.optional(),
   occurredAt: z.number().int().nonnegative().describe('Epoch milliseconds'),
   subscriptionType: z.string().min(1).max(100),
+  objectTypeId: z.string().min(1).max(100).optional().describe('Generic (object.*) subscriptions: 0-1 contact, 0-3 deal'),
   attemptNumber: z.number().int().nonnegative().optional(),
   objectId: hubspotId.optional(),
   propertyName: z.string().min(1).max(256).optional(),

@@ -15,7 +15,7 @@ import { createKafkaClient } from '../sources/kafka/kafka-client.js';
 import { kafkaRunOptionsSchema } from '../sources/kafka/kafka-options.js';
 import { partitionKeyOf } from '../sources/kafka/partition-key.js';
 import { createLogger } from '../observability/logger.js';
-import { MetricsRegistry } from '../observability/metrics.js';
+import { createMetricsRegistry } from '../observability/metrics.js';
 import { generateEvents } from '../sources/generator/index.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
 import { benchEndToEnd } from './e2e-bench.js';
@@ -112,19 +112,19 @@ async function measure(address: string, values: { json?: boolean | undefined; ev
   const dir = mkdtempSync(join(tmpdir(), 'journeys-kafka-bench-'));
   const store = await EmbeddedStore.open({ dir, database: 'bench' });
   await migrate(store);
-  const metrics = new MetricsRegistry();
+  const registry = createMetricsRegistry();
   const runner = new KafkaRunner({
     pipeline,
     store,
     logger: createLogger({ component: 'bench', level: 'warn' }),
-    metrics,
+    registry,
     options: kafkaRunOptionsSchema.parse({ brokers: address.split(','), topics: [topic], groupId: `e2e-${topic}`, untilCaughtUp: true }),
   });
   const started = process.hrtime.bigint();
   await runner.start();
   await runner.done;
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (process.env['JOURNEYS_BENCH_METRICS']) log(metrics.render());
+  if (process.env['JOURNEYS_BENCH_METRICS']) log(await registry.metrics());
   await store.close();
   rmSync(dir, { recursive: true, force: true });
   const e2eRate = Math.round(produced / seconds);

@@ -6,7 +6,7 @@ import type { CompiledPipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { KafkaRunner } from '../../src/sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema } from '../../src/sources/kafka/kafka-options.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { MetricsRegistry } from '../../src/observability/metrics.js';
+import { createMetricsRegistry } from '../../src/observability/metrics.js';
 import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
 import { journeySummaries, personPipeline, type JourneySummary } from '../helpers/person-pipeline.js';
@@ -87,7 +87,7 @@ describe('identity stitching across Kafka partitions (real broker, real embedded
       pipeline,
       store,
       logger,
-      metrics: new MetricsRegistry(),
+      registry: createMetricsRegistry(),
       options: kafkaRunOptionsSchema.parse({ brokers: brokers.split(','), topics: [topic], groupId, untilCaughtUp: true, checkpointIntervalMs: 300, sessionTimeoutMs: 6_000 }),
     });
     await runner.start();

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Registry } from 'prom-client';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTestStore } from '../helpers/store.js';
-import { createTopics, kafkaBrokers, randomName, readTopic, sendRaw } from '../helpers/kafka.js';
+import { createTopics, kafkaBrokers, randomName, readTopic, sendRaw, withAdmin } from '../helpers/kafka.js';
 import { arrivalIndependentResults } from '../helpers/kafka-results.js';
 import { FaultyStore } from '../helpers/faulty-store.js';
 import { loadDefinition } from '../../src/journey/load-definition.js';
@@ -13,15 +14,37 @@ import { KafkaRunner } from '../../src/sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema, type KafkaRunOptionsInput } from '../../src/sources/kafka/kafka-options.js';
 import { partitionKeyOf } from '../../src/sources/kafka/partition-key.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { MetricsRegistry } from '../../src/observability/metrics.js';
+import { createMetricsRegistry } from '../../src/observability/metrics.js';
+import { promtoolCheck, samplesOf } from '../helpers/exposition.js';
 import { generateEvents } from '../../src/sources/generator/index.js';
 import { DEFAULT_LIMITS } from '../../src/events/limits.js';
 import { writeTemp } from '../helpers/store.js';
-import type { Store } from '../../src/stores/store.js';
+import type { QueryParams, Store } from '../../src/stores/store.js';
 
 const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
 const pipelineNamed = (name: string): CompiledPipeline => compilePipeline({ ...definition, name });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A real store whose reads wait until `release()`: a consumer stuck restoring its partitions' state, before any batch. */
+function heldReads(inner: Store) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const store: Store = {
+    description: `held(${inner.description})`,
+    command: (sql: string, params?: QueryParams) => inner.command(sql, params),
+    query: async <Row,>(sql: string, params?: QueryParams) => {
+      await released;
+      return inner.query<Row>(sql, params);
+    },
+    queryText: async (sql: string, params?: QueryParams) => {
+      await released;
+      return inner.queryText(sql, params);
+    },
+    insertCompactRows: (table: string, columns: readonly string[], rows: Parameters<Store['insertCompactRows']>[2]) => inner.insertCompactRows(table, columns, rows),
+    close: () => inner.close(),
+  };
+  return { store, release };
+}
 
 /** Generated shop traffic as lines, and as keyed Kafka messages (keys per the partitioning contract). */
 function traffic(seed: number, visitorsPerDay: number) {
@@ -46,12 +69,17 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
   });
   afterAll(async () => cleanup());
 
-  function runner(pipeline: CompiledPipeline, options: Partial<KafkaRunOptionsInput> & { topics: string[]; groupId: string }, onStore: Store = store, metrics = new MetricsRegistry()) {
+  function runner(
+    pipeline: CompiledPipeline,
+    options: Partial<KafkaRunOptionsInput> & { topics: string[]; groupId: string },
+    deps: { store?: Store; registry?: Registry; lagIntervalMs?: number } = {},
+  ) {
     return new KafkaRunner({
       pipeline,
-      store: onStore,
+      store: deps.store ?? store,
       logger,
-      metrics,
+      registry: deps.registry ?? createMetricsRegistry(),
+      lagIntervalMs: deps.lagIntervalMs,
       options: kafkaRunOptionsSchema.parse({ brokers: brokers.split(','), checkpointIntervalMs: 300, sessionTimeoutMs: 6_000, ...options }),
     });
   }
@@ -99,7 +127,9 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     ];
     await sendRaw(topic, [...valid.slice(0, 100), ...bad, ...valid.slice(100)]);
     const pipeline = pipelineNamed('dead_letters_kafka');
-    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true });
+    const registry = createMetricsRegistry();
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true }, { registry });
+    const startedAtS = Date.now() / 1000;
     await consumer.start();
     await consumer.done;
     // The dead-letter topic may have several partitions: order by origin.
@@ -107,6 +137,22 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     expect(dead.map((m) => m.value)).toEqual(['not json at all', bad[1]!.value, '']);
     expect(dead[0]!.headers).toMatchObject({ 'journeys-step': 'decode-json', 'journeys-origin': `${topic}/0@100` });
     expect(dead[1]!.headers['journeys-reason']).toMatch(/no identity/);
+    // The metrics say the same: 203 messages read, one letter at each of three steps, nothing left to read.
+    const exposition = await registry.metrics();
+    const samples = samplesOf(exposition);
+    const series = (name: string, labels: string) => samples.get(`${name}{${labels}}`);
+    expect(series('journeys_events_in_total', `topic="${topic}"`)).toBe(203);
+    expect(series('journeys_dead_letters_total', `topic="${topic}",step="decode-json"`)).toBe(1);
+    expect(series('journeys_dead_letters_total', `topic="${topic}",step="validate-segment"`)).toBe(1);
+    expect(series('journeys_dead_letters_total', `topic="${topic}",step="read"`)).toBe(1);
+    expect(series('journeys_dead_letters_total', `topic="${topic}",step="normalize-segment"`)).toBe(0);
+    expect(series('journeys_consumer_lag', `topic="${topic}",partition="0"`)).toBe(0);
+    expect(series('journeys_last_checkpoint_timestamp_seconds', 'partition="0"')).toBeGreaterThanOrEqual(Math.floor(startedAtS));
+    expect(series('journeys_last_checkpoint_timestamp_seconds', 'partition="0"')).toBeLessThanOrEqual(Date.now() / 1000);
+    expect(series('journeys_store_write_seconds_count', 'table="events"')).toBeGreaterThan(0);
+    expect(series('journeys_store_write_seconds_count', 'table="dead_letters"')).toBeGreaterThan(0);
+    expect(samples.get('journeys_batch_seconds_count')).toBeGreaterThan(0);
+    expect(promtoolCheck(exposition)).toEqual({ status: 0, output: '' });
     const rows = await store.query<{ origin: string; step: string }>('SELECT origin, step FROM dead_letters FINAL WHERE pipeline = {p:String} ORDER BY origin', { p: pipeline.name });
     expect(rows.map((r) => r.origin)).toEqual([`${topic}/0@100`, `${topic}/0@101`, `${topic}/0@102`]);
     // Everything after the poison messages was processed.
@@ -164,14 +210,14 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     const { expected, topic, pipeline } = await scenario('outage', 33, 1200, 2);
     const faulty = new FaultyStore(store);
     faulty.down = true;
-    const metrics = new MetricsRegistry();
-    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true }, faulty, metrics);
+    const registry = createMetricsRegistry();
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true }, { store: faulty, registry });
     await consumer.start();
     await sleep(4_000);
     expect(faulty.failedInserts).toBeGreaterThan(0);
     faulty.down = false;
     await consumer.done;
-    expect(metrics.render()).toMatch(/journeys_store_write_retries_total\{table="events"\} \d+/);
+    expect(samplesOf(await registry.metrics()).get('journeys_store_write_retries_total{table="events"}')).toBeGreaterThan(0);
     expect(await arrivalIndependentResults(store, pipeline)).toBe(expected);
   }, 120_000);
 
@@ -181,7 +227,7 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     // A few inserts land (and checkpoints commit), then the store refuses for good.
     const faulty = new FaultyStore(store);
     faulty.fatalAfterInserts = 4;
-    const failing = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true, checkpointIntervalMs: 50 }, faulty);
+    const failing = runner(pipeline, { topics: [topic], groupId: group, untilCaughtUp: true, checkpointIntervalMs: 50 }, { store: faulty });
     await failing.start();
     await expect(failing.done).rejects.toThrow(/refused \(injected, not retriable\)/);
     // The restart (healthy store) resumes from the committed offsets and checkpoints.
@@ -189,6 +235,35 @@ describe('Kafka consumer in process (real broker, real embedded store)', () => {
     await restarted.start();
     await restarted.done;
     expect(await arrivalIndependentResults(store, pipeline)).toBe(expected);
+  }, 120_000);
+
+  it('reads the lag of a stuck consumer from the broker on a timer, and it falls to 0 once caught up', async () => {
+    const topic = randomName('site-events');
+    await createTopics([topic], 2);
+    const { messages } = traffic(9, 150);
+    await sendRaw(topic, messages);
+    const marks = await withAdmin((admin) => admin.fetchTopicOffsets(topic));
+    const pipeline = pipelineNamed('stuck_kafka');
+    const held = heldReads(store);
+    const registry = createMetricsRegistry();
+    // A long session timeout: the held member must not be dropped from the group meanwhile.
+    const consumer = runner(pipeline, { topics: [topic], groupId: randomName('g'), untilCaughtUp: true, sessionTimeoutMs: 30_000 }, { store: held.store, registry, lagIntervalMs: 200 });
+    await consumer.start();
+    const lagOf = (samples: Map<string, number>, partition: number) => samples.get(`journeys_consumer_lag{topic="${topic}",partition="${partition}"}`);
+    let samples = samplesOf(await registry.metrics());
+    for (let i = 0; i < 100 && (lagOf(samples, 0) === undefined || lagOf(samples, 1) === undefined); i++) {
+      await sleep(100);
+      samples = samplesOf(await registry.metrics());
+    }
+    // Nothing processed, nothing committed: the lag is every message of the partition, and no batch ever set it.
+    expect(marks.map(({ partition, high }) => [partition, lagOf(samples, partition)])).toEqual(marks.map(({ partition, high }) => [partition, Number(high)]));
+    expect((lagOf(samples, 0) ?? 0) + (lagOf(samples, 1) ?? 0)).toBe(messages.length);
+    expect(samples.get(`journeys_events_in_total{topic="${topic}"}`)).toBe(0);
+    held.release();
+    await consumer.done;
+    samples = samplesOf(await registry.metrics());
+    expect([lagOf(samples, 0), lagOf(samples, 1)]).toEqual([0, 0]);
+    expect(samples.get(`journeys_events_in_total{topic="${topic}"}`)).toBe(messages.length);
   }, 120_000);
 
   it('closes the sessions of a quiet partition without new traffic (idle watermark)', async () => {

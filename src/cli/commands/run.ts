@@ -7,7 +7,7 @@ import { KafkaRunner } from '../../sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema } from '../../sources/kafka/kafka-options.js';
 import { probeBrokers } from '../../sources/kafka/broker-probe.js';
 import { createLogger } from '../../observability/logger.js';
-import { MetricsRegistry } from '../../observability/metrics.js';
+import { createMetricsRegistry } from '../../observability/metrics.js';
 import { startMetricsServer } from '../../observability/metrics-server.js';
 import { parseDurationMs } from '../../core/duration.js';
 import { issuesFromZod, summarizeIssues } from '../../events/issues.js';
@@ -92,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new UsageError(`${summarizeIssues(issuesFromZod(parsed.error))}\nGive --brokers, --topics and --group (or KAFKA_BROKERS, JOURNEYS_TOPICS, JOURNEYS_GROUP).`);
   }
   const logger = createLogger({ component: 'run' });
-  const metrics = new MetricsRegistry();
+  const registry = createMetricsRegistry();
   // Flag mistakes surface before the store is opened (and locked).
   const notifiers = notifiersFromFlags(values);
   const mapPort = values['serve-map'] === undefined ? undefined : parsePort(values['serve-map'], 8080, 'serve-map');
@@ -103,13 +103,13 @@ export async function run(argv: string[]): Promise<number> {
     store,
     options: parsed.data,
     logger,
-    metrics,
+    registry,
     emailSalt: process.env['JOURNEYS_EMAIL_SALT'],
     notifiers,
   });
   const portText = values['metrics-port'] ?? process.env['JOURNEYS_METRICS_PORT'];
   const server = portText
-    ? await startMetricsServer({ port: Number(portText), host: process.env['JOURNEYS_METRICS_HOST'] ?? '127.0.0.1', registry: metrics, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })
+    ? await startMetricsServer({ port: Number(portText), host: process.env['JOURNEYS_METRICS_HOST'] ?? '127.0.0.1', registry, healthy: () => ({ ok: !runner.stopped, detail: `partitions ${runner.assignedPartitions.join(',') || 'none'}` }) })
     : undefined;
   const mapServer =
     mapPort === undefined

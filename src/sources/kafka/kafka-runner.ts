@@ -5,7 +5,10 @@ import { JourneyProcessor, RECORDS_PER_CHUNK } from '../../pipeline/processor.js
 import type { DeadLetter } from '../../core/result.js';
 import { RowBatcher } from '../../pipeline/row-batcher.js';
 import type { Logger } from '../../observability/logger.js';
-import type { MetricsRegistry } from '../../observability/metrics.js';
+import type { Registry } from 'prom-client';
+import { timeInserts } from '../../observability/timed-inserts.js';
+import { ConsumerMetrics } from './consumer-metrics.js';
+import { measureLag } from './consumer-lag.js';
 import { createKafkaClient } from './kafka-client.js';
 import { CoPartitionedAssigner } from './co-partitioned-assigner.js';
 import { PartitionStream } from './partition-stream.js';
@@ -24,7 +27,10 @@ export interface KafkaRunnerDeps {
   store: Store;
   options: KafkaRunOptions;
   logger: Logger;
-  metrics: MetricsRegistry;
+  /** Where the consumer's metrics are registered (createMetricsRegistry): one runner per registry, as metric names are unique in it. */
+  registry: Registry;
+  /** How often the lag of the assigned partitions is read from the broker (default 5 s). */
+  lagIntervalMs?: number;
   emailSalt?: string | undefined;
   clock?: () => number;
   /** Where alert changes go besides the alerts table (log, webhook); alerts are evaluated after each rollup rebuild. */
@@ -51,6 +57,13 @@ export class KafkaRunner {
   private readonly tracker = new CaughtUpTracker();
   /** One writer for every partition's rows: large inserts even when a partition's batches are small. */
   private readonly rows: RowBatcher;
+  /** The store with its inserts timed (journeys_store_write_seconds). */
+  private readonly store: Store;
+  private readonly metrics: ConsumerMetrics;
+  /** This member's partitions per topic, from the last group join. */
+  private assignment: Record<string, number[]> = {};
+  /** The next offset to process per `topic/partition`, known without awaiting a stream (whose restore a stuck store may hold). */
+  private readonly processedNext = new Map<string, bigint>();
   private rebalancing = true;
   private timers: NodeJS.Timeout[] = [];
   private stopping: Promise<void> | undefined;
@@ -78,10 +91,13 @@ export class KafkaRunner {
       maxWaitTimeInMs: 500,
     });
     this.producer = this.kafka.producer({ allowAutoTopicCreation: true });
-    this.rows = new RowBatcher(deps.store, {
+    const metrics = new ConsumerMetrics({ registry: deps.registry, topics: options.topics, alertRules: deps.pipeline.definition.alerts.map((rule) => rule.name) });
+    this.metrics = metrics;
+    this.store = timeInserts(deps.store, (table, seconds) => metrics.storeWriteSeconds.observe({ table }, seconds));
+    this.rows = new RowBatcher(this.store, {
       retry: {
         onRetry: ({ table, attempt, delayMs, error }) => {
-          deps.metrics.increment('journeys_store_write_retries_total', 'Store inserts retried', { table });
+          metrics.storeWriteRetries.inc({ table });
           deps.logger.warn({ table, attempt, delayMs, err: error.message }, 'store write failed; retrying');
         },
       },
@@ -108,12 +124,13 @@ export class KafkaRunner {
   }
 
   async start(): Promise<void> {
-    const { options, logger, metrics } = this.deps;
+    const { options, logger } = this.deps;
+    const { metrics } = this;
     await Promise.all([this.consumer.connect(), this.producer.connect(), this.admin.connect()]);
     if (options.untilCaughtUp) await this.tracker.load(this.admin, options.groupId, options.topics);
     this.consumer.on(this.consumer.events.REBALANCING, () => {
       this.rebalancing = true;
-      metrics.increment('journeys_rebalances_total', 'Consumer group rebalances');
+      metrics.rebalances.inc();
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       void this.onAssignment(event.payload.memberAssignment).catch((error) => logger.error({ err: error }, 'assignment handling failed'));
@@ -132,6 +149,8 @@ export class KafkaRunner {
     this.timers = [
       setInterval(() => void this.tick().catch((error) => logger.error({ err: error }, 'periodic work failed')), 1_000),
       setInterval(() => void this.refreshRollups().catch((error) => logger.error({ err: error }, 'rollup refresh failed')), options.rollupIntervalMs),
+      // Lag from the broker on a clock of its own: a consumer stuck in a batch (a store down) shows its lag growing.
+      setInterval(() => void this.updateLag().catch((error: Error) => logger.warn({ err: error.message }, 'reading the consumer lag failed')), this.deps.lagIntervalMs ?? 5_000),
     ];
     logger.info({ topics: options.topics, group: options.groupId, brokers: options.brokers }, 'consumer started');
   }
@@ -180,7 +199,13 @@ export class KafkaRunner {
     // Partitions that moved away are dropped without another checkpoint: the
     // new owner replays from our last commit, and a late checkpoint from here
     // could overwrite its state.
-    for (const partition of this.streams.keys()) if (!partitions.has(partition)) this.streams.delete(partition);
+    for (const partition of this.streams.keys()) {
+      if (partitions.has(partition)) continue;
+      this.streams.delete(partition);
+      this.metrics.forgetPartition(partition, this.deps.options.topics);
+      for (const topic of this.deps.options.topics) this.processedNext.delete(`${topic}/${partition}`);
+    }
+    this.assignment = assignment;
     this.tracker.assign(assignment);
     if (this.deps.options.untilCaughtUp) await this.tracker.loadCommitted(this.admin, this.deps.options.groupId, this.deps.options.topics);
     this.rebalancing = false;
@@ -194,7 +219,8 @@ export class KafkaRunner {
   private streamFor(partition: number): Promise<PartitionStream> {
     let stream = this.streams.get(partition);
     if (!stream) {
-      const { pipeline, store, emailSalt } = this.deps;
+      const { pipeline, emailSalt } = this.deps;
+      const { store } = this;
       stream = JourneyProcessor.start({ pipeline, store, stream: `kafka/${partition}`, emailSalt, rows: this.rows }).then((processor) => new PartitionStream(partition, processor, this.clock()));
       this.streams.set(partition, stream);
       stream.catch(() => this.streams.delete(partition));
@@ -205,7 +231,7 @@ export class KafkaRunner {
   private async onBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     this.deps.logger.debug({ topic: batch.topic, partition: batch.partition, messages: batch.messages.length, running: isRunning(), stale: isStale() }, 'batch');
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const { metrics } = this.deps;
+    const { metrics } = this;
     const started = process.hrtime.bigint();
     const stream = await this.streamFor(batch.partition);
     const where = { topic: batch.topic, partition: batch.partition, csv: this.csv };
@@ -224,9 +250,10 @@ export class KafkaRunner {
         await this.deadLetterTopic.send(batch.topic, deadLetters, originals);
         stream.lastOffsets.set(batch.topic, batch.lastOffset());
         stream.lastRecordAtMs = this.clock();
-        metrics.increment('journeys_events_in_total', 'Records read', { topic: batch.topic }, batch.messages.length);
-        metrics.increment('journeys_dead_letters_total', 'Records dead-lettered', { topic: batch.topic }, deadLetters.length);
-        metrics.set('journeys_consumer_lag', 'High-water mark minus next offset', { topic: batch.topic, partition: batch.partition }, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n));
+        this.processedNext.set(`${batch.topic}/${batch.partition}`, BigInt(batch.lastOffset()) + 1n);
+        metrics.recordsRead.inc({ topic: batch.topic }, batch.messages.length);
+        metrics.deadLettered(batch.topic, deadLetters);
+        metrics.consumerLag.set({ topic: batch.topic, partition: batch.partition }, Number(BigInt(batch.highWatermark) - BigInt(batch.lastOffset()) - 1n));
       });
       // With autoCommit off, resolving only moves kafkajs's fetch position past
       // this batch; kafkajs never commits it. Commits happen after checkpoints.
@@ -238,7 +265,7 @@ export class KafkaRunner {
       throw error;
     } finally {
       clearInterval(beat);
-      metrics.observe('journeys_batch_seconds', 'Batch processing time', {}, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.batchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
     if (this.deps.options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
   }
@@ -257,8 +284,9 @@ export class KafkaRunner {
         await this.consumer.commitOffsets(offsets).catch((error: Error) => this.deps.logger.warn({ err: error.message, offsets }, 'offset commit failed'));
       }
       stream.lastCheckpointAtMs = this.clock();
-      this.deps.metrics.observe('journeys_checkpoint_seconds', 'Checkpoint (store writes and commit) time', {}, Number(process.hrtime.bigint() - started) / 1e9);
-      this.deps.metrics.set('journeys_open_sessions', 'Open sessions', { partition: stream.partition }, stream.processor.openSessions);
+      this.metrics.checkpointSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      this.metrics.openSessions.set({ partition: stream.partition }, stream.processor.openSessions);
+      this.metrics.lastCheckpoint.set({ partition: stream.partition }, stream.lastCheckpointAtMs / 1000);
     });
   }
 
@@ -278,13 +306,29 @@ export class KafkaRunner {
     if (options.untilCaughtUp && this.tracker.caughtUp()) void this.stop();
   }
 
+  /** Sets the lag of every partition of the last assignment from the broker's offsets (skipped mid-rebalance: the assignment is about to change). */
+  private async updateLag(): Promise<void> {
+    if (this.rebalancing || this.stopping) return;
+    const lags = await measureLag({
+      admin: this.admin,
+      groupId: this.deps.options.groupId,
+      assignment: this.assignment,
+      processedNext: (topic, partition) => this.processedNext.get(`${topic}/${partition}`),
+      fromBeginning: this.deps.options.fromBeginning,
+    });
+    // A rebalance or a stop while the broker answered: the answer may be of partitions no longer ours.
+    if (this.rebalancing || this.stopping) return;
+    for (const { topic, partition, lag } of lags) this.metrics.consumerLag.set({ topic, partition }, lag);
+  }
+
   /**
    * Open sessions made visible (provisional rows), the rollups of changed
    * days rebuilt, then the alert rules evaluated on the buckets that became
    * known: up to the smallest watermark of this member's partitions.
    */
   private async refreshRollups(): Promise<void> {
-    const { pipeline, store, logger } = this.deps;
+    const { pipeline, logger } = this.deps;
+    const { store } = this;
     const streams = await Promise.all(this.streams.values());
     const watermarks: number[] = [];
     const owed = new Set<number>();
@@ -306,7 +350,7 @@ export class KafkaRunner {
     const nowMs = Math.min(...watermarks);
     if (!Number.isFinite(nowMs)) return;
     const result = await evaluateAlerts({ store, pipeline, nowMs, notifiers: this.deps.notifiers ?? [] });
-    for (const notice of result.notices) this.deps.metrics.increment('journeys_alert_changes_total', 'Alert state changes', { rule: notice.rule, state: notice.state });
+    for (const notice of result.notices) this.metrics.alertChanges.inc({ rule: notice.rule, state: notice.state });
     for (const failure of result.deliveryFailures) logger.error({ notifier: failure.notifier, notice: failure.noticeId, err: failure.error.message }, 'alert notification failed');
   }
 }

@@ -81,6 +81,12 @@ describe('hubspotEventsToCrm', () => {
     expect(stageOf(association)).toBe('');
   });
 
+  it("receivedAtMs, the collector's clock, is every envelope's receivedAt", () => {
+    const { events } = hubspotEventsToCrm(fixture('deal-association.json'), mapping, { receivedAtMs: Date.UTC(2026, 9, 11, 10, 0, 2) });
+    expect(events.map((e) => e.receivedAt)).toEqual(['2026-10-11T10:00:02.000Z']);
+    expect(() => hubspotEventsToCrm([], mapping, { receivedAtMs: Number.NaN })).toThrow(RangeError);
+  });
+
   it("a retry (attemptNumber 1) gives the first delivery's id, so it counts once", () => {
     const [first] = fixture('contact-lifecycle.json') as Array<Record<string, unknown>>;
     const ids = [first, { ...first, attemptNumber: 1 }].map((n) => hubspotEventsToCrm([n], mapping).events[0]!.id);

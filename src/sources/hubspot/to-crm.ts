@@ -118,8 +118,11 @@ function mapNotification(raw: unknown, mapping: HubSpotMapping, options: HubSpot
  * others still map. A body that is not an array is one rejection (index 0,
  * the whole body). The envelopes go through the pipeline's usual decoding,
  * so their times and identities are checked there as any envelope's.
+ * Throws only for a `receivedAtMs` that is no time (the caller's fault).
  */
 export function hubspotEventsToCrm(body: unknown, mapping: HubSpotMapping, options: HubSpotMapOptions = {}): HubSpotBatch {
+  // The caller's clock, not the body: a fault of the collector, so thrown rather than blamed on a notification.
+  if (options.receivedAtMs !== undefined && !isTimeInRange(options.receivedAtMs)) throw new RangeError(`receivedAtMs ${options.receivedAtMs} is not a time`);
   const batch: HubSpotBatch = { events: [], rejected: [], unmapped: [] };
   if (!Array.isArray(body)) {
     const got = body === null ? 'null' : typeof body;

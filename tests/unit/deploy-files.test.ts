@@ -20,7 +20,7 @@ const compose = z.object({
 });
 
 const users = z.object({
-  profiles: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string()]))),
+  profiles: z.record(z.string(), z.record(z.string(), z.union([z.number(), z.string(), z.record(z.string(), z.unknown())]))),
   users: z.record(
     z.string(),
     z.object({ password_sha256_hex: z.string().regex(/^[0-9a-f]{64}$/), profile: z.string(), networks: z.object({ ip: z.string() }) }).passthrough(),
@@ -54,6 +54,8 @@ const dashboard = z.object({
         z.object({ name: z.string(), type: z.literal('query'), query: z.string(), datasource: z.object({ uid: z.string() }) }).passthrough(),
         // Level and mode of the funnel panels: a fixed list of values, no query.
         z.object({ name: z.string(), type: z.literal('custom'), query: z.string() }).passthrough(),
+        // The database: typed in, journeys by default (tests/unit/deploy-grafana.test.ts checks its use).
+        z.object({ name: z.literal('database'), type: z.literal('textbox'), query: z.string() }).passthrough(),
       ]),
     ),
   }),
@@ -74,8 +76,8 @@ describe('docker compose and deploy/ files', () => {
     const file = users.parse(yamlFile('deploy/clickhouse/users.d/journeys-users.yaml'));
     const analyst = file.users['analyst']!;
     const writer = file.users['journeys']!;
-    // readonly = 2: may set query settings (Grafana and the client do) but never write or alter.
-    expect(file.profiles[analyst.profile]).toMatchObject({ readonly: 2 });
+    // readonly = 1: never writes or alters, and changes only the settings its constraints allow.
+    expect(file.profiles[analyst.profile]).toMatchObject({ readonly: 1 });
     expect(file.profiles[writer.profile]?.['readonly']).toBeUndefined();
     // The documented local passwords are the user names.
     expect(analyst.password_sha256_hex).toBe(createHash('sha256').update('analyst').digest('hex'));

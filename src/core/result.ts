@@ -22,13 +22,17 @@ export function dead<T = never>(step: string, reason: string, issues: Issue[] = 
 }
 
 /** Where a record came from, kept on dead letters so a person can find it again. */
-export type Origin =
+export type Origin = (
   | { kind: 'file'; file: string; line: number }
   | { kind: 'stdin'; line: number }
   | { kind: 'kafka'; topic: string; partition: number; offset: string }
-  | { kind: 'generator'; line: number };
+  | { kind: 'generator'; line: number }
+) & {
+  /** The event's place (0-based) in a JSON array or `{"batch": [...]}` body read as several events (json-bodies.ts). */
+  index?: number;
+};
 
-export function describeOrigin(origin: Origin): string {
+function placeOf(origin: Origin): string {
   switch (origin.kind) {
     case 'file':
       return `${origin.file}:${origin.line}`;
@@ -39,6 +43,10 @@ export function describeOrigin(origin: Origin): string {
     case 'generator':
       return `generator:${origin.line}`;
   }
+}
+
+export function describeOrigin(origin: Origin): string {
+  return origin.index === undefined ? placeOf(origin) : `${placeOf(origin)}#${origin.index}`;
 }
 
 /** A record that failed a step, with everything needed to inspect or replay it. */

@@ -10,6 +10,7 @@ import type { DeadLetter } from '../core/result.js';
 import { repairKeys } from './repair.js';
 import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
+import { expandBodies } from '../sources/json-bodies.js';
 import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
@@ -143,8 +144,10 @@ export class JourneyProcessor {
    * the writes, so doing it per batch would serialise the pipeline). Call
    * `flush` when the effects must be durable (before committing offsets).
    */
-  async process(records: readonly RawRecord[]): Promise<{ deadLetters: DeadLetter[] }> {
+  async process(input: readonly RawRecord[]): Promise<{ deadLetters: DeadLetter[] }> {
     const { pipeline } = this.options;
+    // Arrays and batch bodies are their events, whichever source read them.
+    const records = expandBodies(input);
     const receivedAtMs = this.clock();
     const ctx = { limits: this.options.limits ?? DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: this.options.emailSalt, receivedAtMs };
     this.copies.release();

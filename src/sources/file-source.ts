@@ -9,6 +9,7 @@ import { jsonHint, missingColumnsMessage } from './csv-header.js';
 import { InputFormatError } from './input-errors.js';
 import { csvHeaderOf, csvRowFields, type CsvHeader } from './csv-row.js';
 import { checkedLine, InvalidLines, type InvalidUtf8Line } from './utf8-lines.js';
+import { SpreadJsonReader } from './spread-json-lines.js';
 
 export type FileFormat = 'ndjson' | 'csv';
 
@@ -162,7 +163,8 @@ class BatchCollector<T> {
 }
 
 /**
- * NDJSON records, one per non-blank line, with file:line origins, in batches
+ * NDJSON records, one per non-blank line (a pretty-printed value spread over
+ * lines is one: spread-json-lines.ts), with file:line origins, in batches
  * of `size`. A line over `maxRecordBytes` becomes a record with an error (its
  * head as raw text), dead-lettered without being parsed.
  */
@@ -172,20 +174,33 @@ export async function* ndjsonBatches(
   { input = inputBytes(path), maxRecordBytes = DEFAULT_LIMITS.maxRecordBytes }: { input?: AsyncIterable<Buffer | string>; maxRecordBytes?: number } = {},
 ): AsyncGenerator<RawRecord[]> {
   const collector = new BatchCollector<RawRecord>(size);
+  const spread = new SpreadJsonReader((line) => originOf(path, line), maxRecordBytes);
+  const records: RawRecord[] = [];
   let line = 0;
   for await (const texts of lineChunks(input, { maxLineBytes: maxRecordBytes })) {
     for (const text of texts) {
       line++;
-      if (typeof text === 'string' && text.trim() === '') continue;
-      const record: RawRecord =
-        typeof text === 'string'
-          ? { raw: text, origin: originOf(path, line) }
-          : 'original' in text
-            ? { raw: text.text, bytes: text.original, origin: originOf(path, line) }
-            : { raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) };
+      if (typeof text === 'string') {
+        if (text.trim() !== '') spread.push(text, line, records);
+      } else if ('original' in text) {
+        // Not valid UTF-8: one record that keeps its bytes for the dead letter.
+        spread.end(records);
+        records.push({ raw: text.text, bytes: text.original, origin: originOf(path, line) });
+      } else {
+        spread.end(records);
+        records.push({ raw: text.head, origin: originOf(path, line), error: overlongReason(text, maxRecordBytes) });
+      }
+    }
+    for (const record of records) {
       const full = collector.add(record);
       if (full) yield full;
     }
+    records.length = 0;
+  }
+  spread.end(records);
+  for (const record of records) {
+    const full = collector.add(record);
+    if (full) yield full;
   }
   const rest = collector.rest();
   if (rest) yield rest;

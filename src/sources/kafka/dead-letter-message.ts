@@ -38,7 +38,8 @@ function headerText(text: string, maxBytes: number): string {
 
 /**
  * The dead-letter message of `letter`: the original message's key and bytes
- * (for a record that came from Kafka; else the record's text), headers
+ * (for a record that came from Kafka; else, or for one element of a
+ * message's array or batch body, the record's text), headers
  * naming reason, step, origin, pipeline and issues. A letter over
  * `maxBytes` has its value cut to fit, with a `journeys-truncated` header
  * giving the original value's length in bytes: one huge record must not
@@ -57,7 +58,8 @@ export function deadLetterMessage(
     'journeys-issues': headerText(JSON.stringify(letter.issues), MAX_ISSUES_BYTES),
   };
   const key = original?.key ? cutUtf8(original.key, MAX_KEY_BYTES) : null;
-  const value = original?.value ?? Buffer.from(letter.raw);
+  // An element of an array or batch body (origin index) is its own text: the rest of the message's events were read.
+  const value = original?.value && letter.origin.index === undefined ? original.value : Buffer.from(letter.raw);
   let fixed = RECORD_OVERHEAD_BYTES + (key?.length ?? 0);
   for (const [name, text] of Object.entries(headers)) fixed += HEADER_OVERHEAD_BYTES + name.length + Buffer.byteLength(text);
   if (fixed + value.length <= options.maxBytes) return { message: { key, value, headers }, bytes: fixed + value.length };

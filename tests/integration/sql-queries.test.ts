@@ -208,17 +208,15 @@ describe('sql/queries', () => {
 
   it('the Grafana dashboard\'s queries run on this schema', async () => {
     const dashboard = JSON.parse(readFileSync('deploy/grafana/dashboards/journeys.json', 'utf8')) as {
-      panels: Array<{ title: string; targets: Array<{ rawSql: string }> }>;
+      panels: Array<{ title: string; targets?: Array<{ rawSql: string }> }>;
       templating: { list: Array<{ type: string; query: string }> };
     };
     const [db] = await store.query<{ db: string }>('SELECT currentDatabase() AS db');
     const expand = (sql: string) =>
       sql
-        .replaceAll('journeys.', `${db!.db}.`)
-        .replaceAll('${pipeline}', 'ecommerce')
-        .replaceAll('${rule}', 'checkout_abandonment')
-        .replaceAll('${level}', 'session')
-        .replaceAll('${mode}', 'reached')
+        // As Grafana expands them: the database as is, string variables single-quoted.
+        .replaceAll('${database}', db!.db)
+        .replace(/\$\{(\w+):singlequote\}/g, (_match, name: string) => `'${{ pipeline: 'ecommerce', rule: 'checkout_abandonment', level: 'session', mode: 'reached' }[name] ?? ''}'`)
         .replace(/\$__timeFilter\((\w+)\)/g, "$1 >= toDateTime('2000-01-01 00:00:00', 'UTC') AND $1 <= toDateTime('2100-01-01 00:00:00', 'UTC')")
         .replaceAll('$__fromTime', "toDateTime('2000-01-01 00:00:00', 'UTC')")
         .replaceAll('$__toTime', "toDateTime('2100-01-01 00:00:00', 'UTC')");
@@ -227,10 +225,13 @@ describe('sql/queries', () => {
     }
     // Custom variables list their values: level and mode are the funnel's.
     const custom = Object.fromEntries(dashboard.templating.list.filter((v) => v.type === 'custom').map((v) => [v.query, true]));
-    expect(custom).toEqual({ 'session,journey': true, 'reached,ordered,strict,any': true });
+    expect(custom).toEqual({ 'session,person': true, 'reached,ordered,strict,any': true });
+    // This fixture runs no bottleneck analysis and raises no alert: those panels run, with no row.
+    const empty = new Set(['Bottlenecks', 'Alerts']);
     for (const panel of dashboard.panels) {
-      for (const target of panel.targets) {
-        expect(await store.query(expand(target.rawSql)), panel.title).not.toHaveLength(0);
+      for (const target of panel.targets ?? []) {
+        const rows = await store.query(expand(target.rawSql));
+        if (![...empty].some((title) => panel.title.startsWith(title))) expect(rows, panel.title).not.toHaveLength(0);
       }
     }
   });

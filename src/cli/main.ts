@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   generate: { summary: 'write realistic NDJSON/CSV events for the shipped pipelines', load: () => import('./commands/generate.js') },
   ingest: { summary: 'read NDJSON or CSV events into the store', load: () => import('./commands/ingest.js') },
   run: { summary: 'consume events from Kafka and keep the store current', load: () => import('./commands/run.js') },
+  collect: { summary: 'an HTTP collector: Segment-compatible calls and HubSpot webhooks to Kafka or the store', load: () => import('./commands/collect.js') },
   produce: { summary: 'publish events (a file or generated) to a Kafka topic', load: () => import('./commands/produce.js') },
   funnel: { summary: 'funnel by stage with drop-off and time to next stage', load: () => import('./commands/funnel.js') },
   abandonment: { summary: 'abandonment rates per rule (e.g. checkout → purchase within 1h)', load: () => import('./commands/abandonment.js') },

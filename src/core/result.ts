@@ -27,6 +27,8 @@ export type Origin = (
   | { kind: 'stdin'; line: number }
   | { kind: 'kafka'; topic: string; partition: number; offset: string }
   | { kind: 'generator'; line: number }
+  /** A collector request (`journeys collect`): its path and the collector's id for the request. */
+  | { kind: 'http'; path: string; request: string }
 ) & {
   /** The event's place (0-based) in a JSON array or `{"batch": [...]}` body read as several events (json-bodies.ts). */
   index?: number;
@@ -42,6 +44,8 @@ function placeOf(origin: Origin): string {
       return `${origin.topic}/${origin.partition}@${origin.offset}`;
     case 'generator':
       return `generator:${origin.line}`;
+    case 'http':
+      return `http:${origin.path}@${origin.request}`;
   }
 }
 

@@ -46,7 +46,14 @@ export class CollectorMetrics {
   }
 }
 
-/** The route label of a path. */
+/** analytics.js's one-letter paths, labelled as the calls they are. */
+const SHORT_PATHS: Readonly<Record<string, (typeof COLLECTOR_ROUTES)[number]>> = {
+  '/v1/t': '/v1/track', '/v1/p': '/v1/page', '/v1/s': '/v1/screen', '/v1/i': '/v1/identify',
+  '/v1/a': '/v1/alias', '/v1/g': '/v1/group', '/v1/b': '/v1/batch', '/v1/import': '/v1/batch',
+};
+
+/** The route label of a path (a bounded set: unknown paths are `other`). */
 export function routeOf(path: string): (typeof COLLECTOR_ROUTES)[number] {
-  return (COLLECTOR_ROUTES as readonly string[]).includes(path) ? (path as (typeof COLLECTOR_ROUTES)[number]) : 'other';
+  if ((COLLECTOR_ROUTES as readonly string[]).includes(path)) return path as (typeof COLLECTOR_ROUTES)[number];
+  return SHORT_PATHS[path] ?? 'other';
 }

@@ -17,12 +17,18 @@ export interface CollectorServerOptions {
   maxInFlightBytes?: number;
 }
 
-/** A Segment call path (`/v1/track`, RudderStack's are the same) or the batch path. */
+/**
+ * A Segment call path or the batch path: `/v1/track` … (Segment's HTTP
+ * API, RudderStack's the same), `/v1/import` (an alias of batch), and the
+ * one-letter paths analytics.js posts to (`/v1/t`, `/v1/p`, `/v1/i`,
+ * `/v1/a`, `/v1/g`, `/v1/s`, and `/v1/b` when it batches).
+ */
 function callOf(path: string): CallType | 'batch' | undefined {
-  if (path === '/v1/batch' || path === '/v1/import') return 'batch';
+  if (path === '/v1/batch' || path === '/v1/import' || path === '/v1/b') return 'batch';
   const match = /^\/v1\/([a-z]+)$/.exec(path);
-  const type = match?.[1];
-  return type && (CALL_TYPES as readonly string[]).includes(type) ? (type as CallType) : undefined;
+  const name = match?.[1];
+  if (!name) return undefined;
+  return CALL_TYPES.find((type) => type === name || (name.length === 1 && type.startsWith(name)));
 }
 
 /**

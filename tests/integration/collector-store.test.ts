@@ -1,0 +1,183 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeys, tempStore } from '../helpers/run-cli.js';
+import { post, startCollector, type RunningCollector } from '../helpers/collector.js';
+import { promtoolCheck, samplesOf } from '../helpers/exposition.js';
+import { generatedFile } from '../helpers/generated-input.js';
+
+/**
+ * `journeys collect --store`: Segment-compatible calls straight into the
+ * embedded store (docs/collector.md). Real process, real HTTP, real store.
+ */
+const KEY = 'wk-test-1';
+
+function sql(store: string, query: string): Array<Record<string, unknown>> {
+  const result = journeys(['sql', query, '--store', store, '--format', 'json']);
+  if (result.status !== 0) throw new Error(`journeys sql failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+}
+
+describe('journeys collect --store: answers, dead letters and metrics', () => {
+  const store = tempStore();
+  let collector: RunningCollector;
+  beforeAll(async () => {
+    collector = await startCollector(['--pipeline', 'ecommerce', '--store', store, '--write-key', KEY, '--write-key', 'wk-other']);
+  }, 120_000);
+  afterAll(async () => {
+    if (collector.child.exitCode === null) await collector.stop();
+  });
+
+  it('a browser preflight is answered for the page origin, and every answer carries it', async () => {
+    const preflight = await fetch(`${collector.url}/v1/batch`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type, anonymousid' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
+    expect(preflight.headers.get('access-control-allow-headers')).toBe('authorization, content-type, anonymousid');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS');
+    const answer = await post(`${collector.url}/v1/page`, { anonymousId: 'cors-1', messageId: 'cors-m1', timestamp: '2026-11-02T10:00:00Z' }, { writeKey: KEY, headers: { origin: 'http://127.0.0.1:5173' } });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
+  });
+
+  it('a write key is needed: none or a wrong one is 401; Basic auth or the body field works; a second key too', async () => {
+    const message = { anonymousId: 'k-1', messageId: 'k-m1', event: 'Product Viewed', timestamp: '2026-11-02T10:00:00Z' };
+    expect((await post(`${collector.url}/v1/track`, message)).status).toBe(401);
+    expect((await post(`${collector.url}/v1/track`, message, { writeKey: 'wk-test' })).status).toBe(401);
+    expect(await post(`${collector.url}/v1/track`, message, { writeKey: KEY })).toMatchObject({ status: 200, body: { success: true } });
+    // analytics.js: the key in a text/plain body (no preflight), on its one-letter path.
+    const inBody = await post(`${collector.url}/v1/t`, { ...message, messageId: 'k-m2', writeKey: KEY }, { headers: { 'content-type': 'text/plain' } });
+    expect(inBody).toMatchObject({ status: 200, body: { success: true } });
+    expect((await post(`${collector.url}/v1/track`, { ...message, messageId: 'k-m3' }, { writeKey: 'wk-other' })).status).toBe(200);
+  });
+
+  it('a batch with an invalid event: 400 naming it, the others accepted', async () => {
+    const answer = await post(
+      `${collector.url}/v1/batch`,
+      {
+        batch: [
+          { type: 'page', anonymousId: 'b-1', messageId: 'b-m1', timestamp: '2026-11-02T10:00:00Z' },
+          { type: 'track', event: 'Product Viewed', messageId: 'b-m2', timestamp: '2026-11-02T10:00:01Z' },
+          { type: 'track', event: 'Product Added', anonymousId: 'b-1', messageId: 'b-m3', timestamp: '2026-11-02T10:00:02Z' },
+        ],
+      },
+      { writeKey: KEY },
+    );
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ success: false, accepted: 2, rejected: [{ index: 1, step: 'validate-segment' }] });
+    expect(String(answer.body['message'])).toMatch(/^1 of 3 events are invalid \(the others are accepted\) and kept as dead letters; first: /);
+  });
+
+  it('not JSON, too large, unknown paths and methods: clear answers', async () => {
+    const notJson = await post(`${collector.url}/v1/track`, '{"event": "Order Compl', { writeKey: KEY, raw: true });
+    expect(notJson).toMatchObject({ status: 400, body: { success: false, accepted: 0, rejected: [{ index: 0, step: 'decode-json' }] } });
+    const big = await post(`${collector.url}/v1/track`, { anonymousId: 'x', event: 'X', properties: { blob: 'x'.repeat(40_000) } }, { writeKey: KEY });
+    expect(big).toMatchObject({ status: 400, body: { success: false } });
+    expect(String(big.body['message'])).toMatch(/over 32 KB/);
+    expect((await post(`${collector.url}/v2/track`, {}, { writeKey: KEY })).status).toBe(404);
+    expect((await fetch(`${collector.url}/v1/track`)).status).toBe(405);
+  });
+
+  it('/healthz and /metrics (promtool-clean, with query strings too)', async () => {
+    const health = await fetch(`${collector.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toMatch(/^ok: store stream collector, \d+ events committed/);
+    const metrics = await (await fetch(`${collector.url}/metrics?x=1`)).text();
+    expect(promtoolCheck(metrics)).toEqual({ status: 0, output: '' });
+    const samples = samplesOf(metrics);
+    expect(samples.get('journeys_collector_requests_total{route="/v1/track",status="401"}')).toBe(2);
+    expect(samples.get('journeys_collector_requests_total{route="/v1/batch",status="400"}')).toBe(1);
+    expect(samples.get('journeys_collector_dead_letters_total{step="validate-segment"}')).toBe(1);
+    expect(samples.get('journeys_collector_dead_letters_total{step="decode-json"}')).toBe(1);
+    // The preflight and the batch.
+    expect(samples.get('journeys_collector_request_seconds_count{route="/v1/batch"}')).toBe(2);
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    expect(samples.get(`journeys_build_info{version="${version}",node="${process.version}"}`)).toBe(1);
+  });
+
+  it('after a clean stop: the accepted events and the dead letters, with the request they came in', async () => {
+    expect(await collector.stop()).toBe(0);
+    const events = sql(store, 'SELECT event_id, key, stage FROM events ORDER BY event_id');
+    expect(events.map((e) => e['event_id'])).toEqual(['b-m1', 'b-m3', 'cors-m1', 'k-m1', 'k-m2', 'k-m3']);
+    const letters = sql(store, 'SELECT origin_kind, origin, step, raw FROM dead_letters ORDER BY step');
+    // The 40 KB call was refused before it was read (a 400 the client sees): it is no dead letter.
+    expect(letters.map((l) => [l['origin_kind'], l['step']])).toEqual([
+      ['http', 'decode-json'],
+      ['http', 'validate-segment'],
+    ]);
+    const invalid = letters.find((l) => l['step'] === 'validate-segment')!;
+    expect(String(invalid['origin'])).toMatch(/^http:\/v1\/batch@[0-9a-f-]{36}#1$/);
+    expect(JSON.parse(String(invalid['raw']))).toMatchObject({ type: 'track', event: 'Product Viewed', messageId: 'b-m2' });
+    expect(letters.find((l) => l['step'] === 'decode-json')!['raw']).toBe('{"event": "Order Compl');
+  });
+});
+
+/**
+ * Rewrites generated lines as a site's SDK would send them live: the event
+ * time as `timestamp` only. The generator writes Segment's own
+ * originalTimestamp/sentAt/receivedAt, and the collector stamps receivedAt
+ * itself, which would move these past events to today.
+ */
+export function asLiveMessages(lines: readonly string[]): string[] {
+  return lines.map((line) => {
+    let message: Record<string, unknown>;
+    try {
+      message = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      return line;
+    }
+    if (message === null || typeof message !== 'object' || Array.isArray(message) || message['source'] === 'crm') return line;
+    const ms = (field: string) => (typeof message[field] === 'string' ? Date.parse(message[field]) : NaN);
+    const [original, sent, received, stated] = [ms('originalTimestamp'), ms('sentAt'), ms('receivedAt'), ms('timestamp')];
+    const eventMs = [original, sent, received].every(Number.isFinite) ? received - (sent - original) : Number.isFinite(stated) ? stated : original;
+    const { originalTimestamp: _o, sentAt: _s, receivedAt: _r, ...rest } = message;
+    return JSON.stringify(Number.isFinite(eventMs) ? { ...rest, timestamp: new Date(eventMs).toISOString() } : rest);
+  });
+}
+
+describe('journeys collect --store: the same funnel as journeys ingest of the same events', () => {
+  it('generated traffic (with its duplicates, late and malformed records) posted in batches of 50, in order', async () => {
+    const generated = await generatedFile('traffic.ndjson', [{ seed: 7, days: 2, visitorsPerDay: 100 }]);
+    const lines = asLiveMessages(readFileSync(generated.path, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+    const file = join(generated.path, '..', 'live.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    const viaCollector = tempStore();
+    const collector = await startCollector(['--pipeline', 'ecommerce', '--store', viaCollector, '--write-key', KEY]);
+    const statuses = new Map<number, number>();
+    let batch: unknown[] = [];
+    const send = async (path: string, body: unknown, raw = false) => {
+      const { status } = await post(`${collector.url}${path}`, body, { writeKey: KEY, raw });
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    };
+    for (const line of lines) {
+      let message: unknown;
+      try {
+        message = JSON.parse(line);
+      } catch {
+        await send('/v1/track', line, true);
+        continue;
+      }
+      batch.push(message);
+      if (batch.length === 50) {
+        await send('/v1/batch', { batch });
+        batch = [];
+      }
+    }
+    if (batch.length > 0) await send('/v1/batch', { batch });
+    expect(await collector.stop()).toBe(0);
+    expect([...statuses.keys()].sort()).toEqual([200, 400]);
+
+    const viaFile = tempStore();
+    expect(journeys(['ingest', '--input', file, '--pipeline', 'ecommerce', '--store', viaFile]).status).toBe(0);
+    for (const level of ['session', 'person']) {
+      const funnelOf = (store: string) => journeys(['funnel', '--pipeline', 'ecommerce', '--level', level, '--json', '--store', store]).stdout;
+      const expected = funnelOf(viaFile);
+      expect(JSON.parse(expected)).toMatchObject({ stages: expect.arrayContaining([expect.objectContaining({ stage: 'purchase' })]) });
+      expect(funnelOf(viaCollector)).toBe(expected);
+    }
+    const counts = (store: string) => sql(store, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM dead_letters) AS dead_letters')[0];
+    expect(counts(viaCollector)).toEqual(counts(viaFile));
+  }, 240_000);
+});

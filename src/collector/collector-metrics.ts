@@ -4,6 +4,10 @@ import { DEAD_LETTER_STEPS } from '../sources/kafka/consumer-metrics.js';
 /** The routes the collector answers, as the `route` label (a path outside them is `other`). */
 export const COLLECTOR_ROUTES = ['/v1/track', '/v1/page', '/v1/screen', '/v1/identify', '/v1/alias', '/v1/group', '/v1/batch', '/hubspot', 'other'] as const;
 
+/** Why a request was answered without storing anything. */
+export const REFUSALS = ['too_large', 'bad_encoding', 'unauthorized', 'full', 'unavailable'] as const;
+export type Refusal = (typeof REFUSALS)[number];
+
 /** Request latencies in seconds: a Kafka ack or a store commit takes milliseconds; a retried broker, seconds. */
 const REQUEST_SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -16,6 +20,7 @@ export class CollectorMetrics {
   readonly requests: Counter<'route' | 'status'>;
   readonly requestSeconds: Histogram<'route'>;
   readonly events: Counter<'outcome'>;
+  readonly refused: Counter<'reason'>;
   readonly deadLetters: Counter<'step'>;
   readonly inFlightBytes: Gauge;
 
@@ -31,8 +36,14 @@ export class CollectorMetrics {
     });
     this.events = new Counter({
       name: 'journeys_collector_events_total',
-      help: 'Events received, by outcome: accepted (durable), invalid (dead-lettered), refused (503 or 400 before reading them)',
+      help: 'Events passed on, by outcome: accepted (durable), invalid (dead-lettered)',
       labelNames: ['outcome'],
+      registers,
+    });
+    this.refused = new Counter({
+      name: 'journeys_collector_refused_requests_total',
+      help: 'Requests answered without storing anything, by reason: too_large, bad_encoding, unauthorized, full (in-flight bytes), unavailable (Kafka or the store down)',
+      labelNames: ['reason'],
       registers,
     });
     this.deadLetters = new Counter({ name: 'journeys_collector_dead_letters_total', help: 'Events the collector found invalid, by the step that rejected them', labelNames: ['step'], registers });
@@ -41,7 +52,8 @@ export class CollectorMetrics {
       this.requests.inc({ route, status: '200' }, 0);
       this.requestSeconds.zero({ route });
     }
-    for (const outcome of ['accepted', 'invalid', 'refused']) this.events.inc({ outcome }, 0);
+    for (const outcome of ['accepted', 'invalid']) this.events.inc({ outcome }, 0);
+    for (const reason of REFUSALS) this.refused.inc({ reason }, 0);
     for (const step of DEAD_LETTER_STEPS) this.deadLetters.inc({ step }, 0);
   }
 }

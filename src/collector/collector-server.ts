@@ -88,7 +88,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
     const reserved = Number.isFinite(declared) && declared >= 0 ? Math.min(declared, MAX_BATCH_BYTES) : MAX_BATCH_BYTES;
     if (!inFlight.tryReserve(reserved)) {
       request.resume();
-      context.metrics.events.inc({ outcome: 'refused' });
+      context.metrics.refused.inc({ reason: 'full' });
       return replyUnavailable(response, 'the collector is full (too many requests wait for Kafka or the store)');
     }
     try {
@@ -96,7 +96,7 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
       else await handleSegmentCall(call, request, response, context);
     } catch (error) {
       if (!(error instanceof SinkUnavailableError)) throw error;
-      context.metrics.events.inc({ outcome: 'refused' });
+      context.metrics.refused.inc({ reason: 'unavailable' });
       replyUnavailable(response, error.message);
     } finally {
       inFlight.release(reserved);

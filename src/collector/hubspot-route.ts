@@ -34,6 +34,7 @@ export async function handleHubSpot(request: IncomingMessage, response: ServerRe
   }
   const read = await readRequestBody(request, MAX_HUBSPOT_BODY_BYTES);
   if (read.kind === 'problem') {
+    context.metrics.refused.inc({ reason: read.problem.kind === 'too-large' ? 'too_large' : 'bad_encoding' });
     replyJson(response, 400, { success: false, message: read.problem.kind === 'too-large' ? 'the body is over 1 MB' : read.problem.reason });
     return;
   }
@@ -49,6 +50,7 @@ export async function handleHubSpot(request: IncomingMessage, response: ServerRe
   });
   if (check.kind === 'rejected') {
     context.logger.warn({ reason: check.reason }, 'HubSpot webhook refused');
+    context.metrics.refused.inc({ reason: 'unauthorized' });
     replyJson(response, 401, { success: false, message: `HubSpot signature check failed: ${check.reason}` });
     return;
   }

@@ -20,7 +20,7 @@ export async function handleSegmentCall(call: CallType | 'batch', request: Incom
   const limit = call === 'batch' ? MAX_BATCH_BYTES : MAX_EVENT_BYTES;
   const read = await readRequestBody(request, limit);
   if (read.kind === 'problem') {
-    context.metrics.events.inc({ outcome: 'refused' });
+    context.metrics.refused.inc({ reason: read.problem.kind === 'too-large' ? 'too_large' : 'bad_encoding' });
     const message =
       read.problem.kind === 'too-large'
         ? `the body is over ${read.problem.limit / 1024} KB, ${call === 'batch' ? "a batch's limit (Segment's 500 KB): send smaller batches" : "a single call's limit (32 KB): send less in properties and traits"}`
@@ -39,7 +39,7 @@ export async function handleSegmentCall(call: CallType | 'batch', request: Incom
     parseError = (error as Error).message;
   }
   if (!context.writeKeys.allows(writeKeyOf(request.headers, body))) {
-    context.metrics.events.inc({ outcome: 'refused' });
+    context.metrics.refused.inc({ reason: 'unauthorized' });
     replyJson(response, 401, { success: false, message: 'a write key is needed: send it as HTTP Basic auth (the key as the user name) or as "writeKey" in the body' }, { 'www-authenticate': 'Basic realm="journeys"' });
     return;
   }

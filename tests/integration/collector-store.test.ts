@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journeys, tempStore } from '../helpers/run-cli.js';
@@ -91,6 +92,9 @@ describe('journeys collect --store: answers, dead letters and metrics', () => {
     expect(samples.get('journeys_collector_requests_total{route="/v1/batch",status="400"}')).toBe(1);
     expect(samples.get('journeys_collector_dead_letters_total{step="validate-segment"}')).toBe(1);
     expect(samples.get('journeys_collector_dead_letters_total{step="decode-json"}')).toBe(1);
+    expect(samples.get('journeys_collector_refused_requests_total{reason="unauthorized"}')).toBe(2);
+    expect(samples.get('journeys_collector_refused_requests_total{reason="too_large"}')).toBe(1);
+    expect(samples.get('journeys_collector_refused_requests_total{reason="unavailable"}')).toBe(0);
     // The preflight and the batch.
     expect(samples.get('journeys_collector_request_seconds_count{route="/v1/batch"}')).toBe(2);
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -180,4 +184,43 @@ describe('journeys collect --store: the same funnel as journeys ingest of the sa
     const counts = (store: string) => sql(store, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM dead_letters) AS dead_letters')[0];
     expect(counts(viaCollector)).toEqual(counts(viaFile));
   }, 240_000);
+});
+
+describe('journeys collect --store: backpressure', () => {
+  it('while a request holds the in-flight bytes, the next is 503 with Retry-After; then it is let in', async () => {
+    const store = tempStore();
+    // 0.002 MB ≈ 2 KB of requests in flight at most.
+    const collector = await startCollector(['--pipeline', 'ecommerce', '--store', store, '--write-key', KEY, '--max-in-flight', '0.002']);
+    try {
+      const body = JSON.stringify({ batch: [{ type: 'page', anonymousId: 'bp-1', messageId: 'bp-m1', timestamp: '2026-11-02T10:00:00Z', properties: { pad: 'x'.repeat(1500) } }] });
+      // A slow client: its headers (and so its reservation) are in, half of its body not yet.
+      const slow = httpRequest(`${collector.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Basic ${Buffer.from(`${KEY}:`).toString('base64')}` } });
+      const slowAnswer = new Promise<number>((done, fail) => {
+        slow.once('response', (response) => {
+          response.resume();
+          done(response.statusCode ?? 0);
+        });
+        slow.once('error', fail);
+      });
+      slow.write(body.slice(0, 100));
+      // The reservation is made when the collector sees the headers: give it a moment to.
+      let refused: Awaited<ReturnType<typeof post>> | undefined;
+      for (let attempt = 0; attempt < 50 && refused?.status !== 503; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        // ~1.2 KB: with the slow one's ~1.6 KB, over the 2 KB bound.
+        // (Let in — 200 — only if it came before the slow one's headers were seen: then try again.)
+        refused = await post(`${collector.url}/v1/page`, { anonymousId: 'bp-2', messageId: `bp-try-${attempt}`, timestamp: '2026-11-02T10:00:01Z', properties: { pad: 'y'.repeat(1200) } }, { writeKey: KEY });
+      }
+      expect(refused?.status).toBe(503);
+      expect(refused?.headers.get('retry-after')).toBe('5');
+      expect(String(refused?.body['message'])).toMatch(/^the collector is full .*; nothing of this request was acknowledged, send it again$/);
+      slow.end(body.slice(100));
+      expect(await slowAnswer).toBe(200);
+      expect((await post(`${collector.url}/v1/page`, { anonymousId: 'bp-2', messageId: 'bp-m2', timestamp: '2026-11-02T10:00:01Z', properties: { pad: 'y'.repeat(1200) } }, { writeKey: KEY })).status).toBe(200);
+      const metrics = samplesOf(await (await fetch(`${collector.url}/metrics`)).text());
+      expect(metrics.get('journeys_collector_refused_requests_total{reason="full"}')).toBeGreaterThanOrEqual(1);
+    } finally {
+      await collector.stop();
+    }
+  }, 120_000);
 });

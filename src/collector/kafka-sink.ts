@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { recordMessage } from '../sources/kafka/record-message.js';
 import { SinkUnavailableError, type EventSink, type OutgoingRecord } from './event-sink.js';
 
@@ -22,7 +22,9 @@ export class KafkaSink implements EventSink {
   ) {}
 
   static async open(kafka: Kafka, topic: string, options: { sendTimeoutMs?: number } = {}): Promise<KafkaSink> {
-    const producer = kafka.producer({ allowAutoTopicCreation: true, retry: { retries: 3, maxRetryTime: 5_000 } });
+    // Named, not defaulted (which makes kafkajs warn): the Java client's murmur2 partitioner,
+    // so a key lands on the partition any Java or librdkafka producer would choose for it.
+    const producer = kafka.producer({ allowAutoTopicCreation: true, createPartitioner: Partitioners.DefaultPartitioner, retry: { retries: 3, maxRetryTime: 5_000 } });
     await producer.connect();
     return new KafkaSink(producer, topic, options.sendTimeoutMs ?? 10_000);
   }

@@ -23,7 +23,8 @@ export type RequestMessages = { kind: 'ok'; records: RawRecord[] } | { kind: 're
  * Every message is stamped as Segment stamps it: `receivedAt` is the
  * collector's clock (it corrects a device's clock with sentAt; a
  * `timestamp` sent with `sentAt` is the device's time, so it becomes
- * `originalTimestamp` and the event time is corrected from it), a missing
+ * `originalTimestamp` and the event time is corrected from it; a message
+ * with no time at all gets `timestamp` = receivedAt), a missing
  * `messageId` becomes the content id of the message as sent (so a retried
  * request is a duplicate, not a second event), and the write key is taken
  * out. A message over 32 KB stays a record with the reason, so it is
@@ -62,6 +63,8 @@ function stamped(message: unknown, receivedAt: string): string {
     out['originalTimestamp'] = out['timestamp'];
     delete out['timestamp'];
   }
+  // Segment's API: a message with no time at all happened when it was received.
+  if (out['timestamp'] === undefined && out['originalTimestamp'] === undefined) out['timestamp'] = receivedAt;
   out['receivedAt'] = receivedAt;
   return JSON.stringify(out);
 }

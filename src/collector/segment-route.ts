@@ -40,7 +40,7 @@ export async function handleSegmentCall(call: CallType | 'batch', request: Incom
   }
   if (!context.writeKeys.allows(writeKeyOf(request.headers, body))) {
     context.metrics.refused.inc({ reason: 'unauthorized' });
-    replyJson(response, 401, { success: false, message: 'a write key is needed: send it as HTTP Basic auth (the key as the user name) or as "writeKey" in the body' }, { 'www-authenticate': 'Basic realm="journeys"' });
+    replyJson(response, 401, { success: false, message: 'no write key, or one this collector does not know: send a configured key as HTTP Basic auth (the key as the user name) or as "writeKey" in the body' }, { 'www-authenticate': 'Basic realm="journeys"' });
     return;
   }
   let records: RawRecord[];

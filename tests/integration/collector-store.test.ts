@@ -43,7 +43,7 @@ describe('journeys collect --store: answers, dead letters and metrics', () => {
     expect(answer.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:5173');
   });
 
-  it('a write key is needed: none or a wrong one is 401; Basic auth or the body field works; a second key too', async () => {
+  it('a write key is needed: none or an unknown one is 401; Basic auth or the body field works; a second key too', async () => {
     const message = { anonymousId: 'k-1', messageId: 'k-m1', event: 'Product Viewed', timestamp: '2026-11-02T10:00:00Z' };
     expect((await post(`${collector.url}/v1/track`, message)).status).toBe(401);
     expect((await post(`${collector.url}/v1/track`, message, { writeKey: 'wk-test' })).status).toBe(401);

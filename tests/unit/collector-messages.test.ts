@@ -13,7 +13,8 @@ describe('messagesOfRequest: a collector request as the records the pipeline rea
     if (out.kind !== 'ok') return;
     expect(out.records).toHaveLength(1);
     const record = out.records[0]!;
-    expect(parsed(record.raw)).toEqual({ event: 'Order Completed', anonymousId: 'a1', messageId: 'm1', type: 'track', receivedAt: '2026-12-03T12:00:00.000Z' });
+    // No time of its own: it happened when it was received (Segment's API).
+    expect(parsed(record.raw)).toEqual({ event: 'Order Completed', anonymousId: 'a1', messageId: 'm1', type: 'track', timestamp: '2026-12-03T12:00:00.000Z', receivedAt: '2026-12-03T12:00:00.000Z' });
     expect(record.origin).toEqual({ kind: 'http', path: '/v1/track', request: 'r1' });
     expect(record.receivedAtMs).toBe(RECEIVED_MS);
     expect(record.error).toBeUndefined();

@@ -32,6 +32,7 @@ ${PIPELINE_HELP}
   --dead-letter-suffix <s> invalid records go to <topic><s> (default .dead)
   --dead-letter-max-bytes <n>  largest dead-letter message; a longer value is cut, with a
                           journeys-truncated header (default 65536; the dead_letters table keeps it whole)
+  --lag-every <d>         how often journeys_consumer_lag is read from the brokers (default 5s)
   --session-timeout <d>   group session timeout: how long a dead member holds its partitions (default 30s)
   --serve-map <port>      also serve the journey map of the store on <port> (as journeys serve, host
                           127.0.0.1 or $JOURNEYS_MAP_HOST): an embedded store is open in this process only
@@ -46,6 +47,13 @@ count. Partition p of every topic is sessionized by one group member. Stop with 
 
 function list(value: string | undefined): string[] | undefined {
   return value?.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/** The lag is read with a metadata request per topic: more than once a second would only load the brokers. */
+function lagEvery(value: string | undefined): number | undefined {
+  const ms = duration('lag-every', value);
+  if (ms !== undefined && ms < 1_000) throw new UsageError(`--lag-every takes at least 1s (got "${value}")`);
+  return ms;
 }
 
 function duration(name: string, value: string | undefined): number | undefined {
@@ -68,6 +76,7 @@ export async function run(argv: string[]): Promise<number> {
     'dead-letter-suffix': { type: 'string' },
     'dead-letter-max-bytes': { type: 'string' },
     'session-timeout': { type: 'string' },
+    'lag-every': { type: 'string' },
     'serve-map': { type: 'string' },
     ...NOTIFY_FLAGS,
     ...STORE_FLAG,
@@ -104,6 +113,7 @@ export async function run(argv: string[]): Promise<number> {
     options: parsed.data,
     logger,
     registry,
+    lagIntervalMs: lagEvery(values['lag-every']),
     emailSalt: process.env['JOURNEYS_EMAIL_SALT'],
     notifiers,
   });

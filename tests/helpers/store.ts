@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { EmbeddedStore } from '../../src/stores/embedded-store.js';
 import { migrate } from '../../src/stores/migrate.js';
 import type { Store } from '../../src/stores/store.js';
@@ -21,6 +22,21 @@ export async function openTestStore(database = `t_${Math.random().toString(36).s
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Opens one test store for the enclosing describe block (beforeAll) and
+ * removes it after the block (afterAll); `receive` gets the open store, so the
+ * tests keep it in a variable of their own.
+ */
+export function useTestStore(receive: (store: Store) => void): void {
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await openTestStore();
+    cleanup = opened.cleanup;
+    receive(opened.store);
+  }, 120_000);
+  afterAll(async () => cleanup?.(), 120_000);
 }
 
 export function writeTemp(name: string, lines: readonly string[]): string {

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
 
 // `npm run bench -- queries [--json]`: the analysts' query latencies (src/bench/queries-bench.ts).
 // `npm run bench -- kafka [--json]`: consuming from the local broker (src/bench/kafka-bench.ts).
+// `npm run bench -- collect [--events N] [--concurrency C] [--batch B] [--json]`: the HTTP collector under load vs journeys ingest (src/bench/collector-bench.ts).
 // `npm run bench -- steady [--weeks N] [--json]`: one processor's heap over weeks of traffic (src/bench/steady-bench.ts).
 // `npm run bench -- burst [--visitors N] [--json]`: memory of a burst of one-event visitors (src/bench/burst-bench.ts).
 // `npm run bench -- identity [--identifiers N] [--links M] [--stitching-only] [--profile] [--json]`: identity stitching and person journeys (src/bench/identity-bench.ts).
@@ -74,4 +75,5 @@ else if (process.argv[2] === 'steady') await (await import('./steady-bench.js'))
 else if (process.argv[2] === 'burst') await (await import('./burst-bench.js')).runBurstBench(process.argv.slice(3));
 else if (process.argv[2] === 'identity') await (await import('./identity-bench.js')).runIdentityBench(process.argv.slice(3));
 else if (process.argv[2] === 'kafka') await (await import('./kafka-bench.js')).runKafkaBench(process.argv.slice(3));
+else if (process.argv[2] === 'collect') await (await import('./collector-bench.js')).runCollectorBench(process.argv.slice(3));
 else await main();

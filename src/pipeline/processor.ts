@@ -11,11 +11,11 @@ import { repairKeys } from './repair.js';
 import { sessionizeDecoded } from './sessionize-step.js';
 import { decodeRecords, type DecodedEvent } from './decode-records.js';
 import { expandBodies } from '../sources/json-bodies.js';
-import { DAY_MS, daysTouched, refreshRollups } from './rollup-refresh.js';
+import { daysTouched, refreshRollups } from './rollup-refresh.js';
 import { restoreOpenGroups } from './restore.js';
 import { readStoredEventIds, readStreamState, writeStreamState, type StreamState } from './stored-state.js';
 import { CopyCheck } from './copy-check.js';
-import { OwedDays } from './owed-days.js';
+import { lastSettledDay, OwedDays } from './owed-days.js';
 import { defaultMaxOpenGroups, OpenSessionLimitError } from './open-session-limit.js';
 import { deleteEventCopies, type WrittenCopy } from './stored-copies.js';
 
@@ -59,9 +59,10 @@ export interface ProcessorOptions {
    */
   rows?: RowBatcher;
   /**
-   * Rebuild the rollups of settled days (no open session can change them) in
-   * the background while the run goes on, instead of every day at the end.
-   * For file runs; a Kafka consumer rebuilds its partitions' days together.
+   * Rebuild the rollups of settled days (no open session or journey can
+   * change them) in the background while the run goes on, instead of every
+   * day at the end. For file runs; a Kafka consumer rebuilds its
+   * partitions' days together.
    */
   rebuildSettledDays?: boolean;
   /**
@@ -343,16 +344,18 @@ export class JourneyProcessor {
 
   /**
    * Starts rebuilding, after the inserts queued so far, the rollups of owed
-   * days that every session starting on them has closed (the watermark is a
-   * maximum session duration past their end). A day that changes again (a
-   * late event) is owed anew; a failed rebuild leaves its days owed. One
-   * rebuild at a time.
+   * days that no open session or person's journey can change any more
+   * (lastSettledDay: the watermark is the longer of maxDuration and the
+   * journey window past their end), so that each is rebuilt once, not at
+   * every refresh while its journeys are open. A day that changes again (a
+   * late event, a new link) is owed anew; a failed rebuild leaves its days
+   * owed. One rebuild at a time.
    */
   private rebuildSettledDays(): void {
     if (!this.options.rebuildSettledDays || this.settledRebuild) return;
     const { pipeline, store } = this.options;
-    const settledBefore = this.sessionizer.watermarkMs - pipeline.split.maxDurationMs - DAY_MS;
-    const days = this.owedDays.takeUpTo(settledBefore);
+    const lastDay = lastSettledDay(this.sessionizer.watermarkMs, { maxDurationMs: pipeline.split.maxDurationMs, journeyWindowMs: pipeline.definition.funnel.journeyWindow });
+    const days = this.owedDays.takeUpTo(lastDay);
     if (days.length === 0) return;
     this.settledRebuild = this.rows
       .afterWrites(() => refreshRollups(store, { pipeline, days, watermarkMs: this.sessionizer.watermarkMs }))

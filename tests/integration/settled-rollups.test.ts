@@ -7,7 +7,8 @@ import { compilePipeline } from '../../src/pipeline/compiled-pipeline.js';
 import { ingestFiles } from '../../src/pipeline/ingest-files.js';
 import { refreshRollups } from '../../src/pipeline/rollup-refresh.js';
 import { generateEvents } from '../../src/sources/generator/index.js';
-import type { Store } from '../../src/stores/store.js';
+import type { QueryParams, Store } from '../../src/stores/store.js';
+import { toClickHouseDateTime } from '../../src/stores/datetime.js';
 
 const DAY_MS = 86_400_000;
 const START = Date.UTC(2026, 10, 2);
@@ -43,6 +44,21 @@ async function rollups(store: Store, pipeline: string): Promise<string> {
   return JSON.stringify(parts);
 }
 
+/** The store, noting the first day of every rebuild of funnel_hourly (one statement per run of consecutive days). */
+function countingRebuilds(store: Store, rebuilds: { runs: string[] }): Store {
+  const note = (params: QueryParams | undefined) => {
+    if (String(params?.['staging'] ?? '').startsWith('funnel_hourly_staging_')) rebuilds.runs.push(String(params!['day_start']));
+  };
+  return {
+    description: store.description,
+    command: (sql, params) => (note(params), store.command(sql, params)),
+    query: <Row>(sql: string, params?: QueryParams) => store.query<Row>(sql, params),
+    queryText: (sql, params) => store.queryText(sql, params),
+    insertCompactRows: (table, columns, rows) => store.insertCompactRows(table, columns, rows),
+    close: () => store.close(),
+  };
+}
+
 describe('rollups of settled days are rebuilt during a file run', () => {
   let store: Store;
   let cleanup: () => Promise<void>;
@@ -50,15 +66,17 @@ describe('rollups of settled days are rebuilt during a file run', () => {
   afterAll(async () => cleanup());
 
   const definition = loadDefinition('ecommerce', { pipelinesDir: 'pipelines' }).definition;
+  // Day-long journeys: a day settles two days past its start, once its sessions (24 h) and journeys have ended.
+  const dayLongJourneys = { ...definition, funnel: { ...definition.funnel, journeyWindow: DAY_MS } };
   // Six days (and the spill into a seventh) of generated traffic, noise included.
   const generated = () => [...generateEvents({ scenario: 'ecommerce', seed: 5, days: 6, visitorsPerDay: 100, start: new Date(START).toISOString() })].map((g) => g.line);
   const allDays = [0, 1, 2, 3, 4, 5, 6].map((d) => START + d * DAY_MS);
 
   it('leaves only the days not yet rebuilt for the end of the run', async () => {
-    const pipeline = compilePipeline({ ...definition, name: 'settled_a' });
+    const pipeline = compilePipeline({ ...dayLongJourneys, name: 'settled_a' });
     let finalDays = 0;
     await ingestFiles(store, pipeline, [writeTemp('days.ndjson', generated())], { onRollupDay: (_done, total) => (finalDays = total) });
-    // The first day settles (its sessions all closed) while the run goes on;
+    // The first day settles (its sessions and journeys all ended) while the run goes on;
     // how many more are rebuilt before the end depends on timing.
     expect(finalDays).toBeGreaterThan(0);
     expect(finalDays).toBeLessThan(allDays.length);
@@ -76,7 +94,7 @@ describe('rollups of settled days are rebuilt during a file run', () => {
   });
 
   it('gives the rollups of a full rebuild, also when a late event changes a day rebuilt early', async () => {
-    const pipeline = compilePipeline({ ...definition, name: 'settled_b' });
+    const pipeline = compilePipeline({ ...dayLongJourneys, name: 'settled_b' });
     // Arrives after everything else: an event of the first day, long after that day was rebuilt.
     const lines = [...generated(), track('Order Completed', { id: 'very-late', anonymousId: 'late-visitor', at: at(0) })];
     const summary = await ingestFiles(store, pipeline, [writeTemp('days-late.ndjson', lines)]);
@@ -88,8 +106,20 @@ describe('rollups of settled days are rebuilt during a file run', () => {
     expect(await rollups(store, 'settled_b')).toBe(duringRun);
   });
 
+  it('rebuilds no day before the end while its journeys are open (a week), each day once', async () => {
+    const pipeline = compilePipeline({ ...definition, name: 'settled_c' });
+    const rebuilds = { runs: [] as string[] };
+    await ingestFiles(countingRebuilds(store, rebuilds), pipeline, [writeTemp('days-week.ndjson', generated())]);
+    // One statement, at the end, for the run of every day from the first. Waiting out the sessions alone settles
+    // the first day on the third, and each journey still open then reports its start day again at every rebuild.
+    expect(rebuilds.runs).toEqual([toClickHouseDateTime(START)]);
+    const atEnd = await rollups(store, 'settled_c');
+    await refreshRollups(store, { pipeline, days: allDays, watermarkMs: await watermark(store, 'settled_c') });
+    expect(await rollups(store, 'settled_c')).toBe(atEnd);
+  });
+
   it('gives the same rollups when several writers rebuild the same days at once', async () => {
-    const pipeline = compilePipeline({ ...definition, name: 'settled_b' });
+    const pipeline = compilePipeline({ ...dayLongJourneys, name: 'settled_b' });
     const expected = await rollups(store, 'settled_b');
     const watermarkMs = await watermark(store, 'settled_b');
     const rebuild = () => refreshRollups(store, { pipeline, days: allDays, watermarkMs });

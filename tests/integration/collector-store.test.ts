@@ -224,3 +224,34 @@ describe('journeys collect --store: backpressure', () => {
     }
   }, 120_000);
 });
+
+describe('journeys collect --store: upkeep under sustained load', () => {
+  it('the rollups are rebuilt while requests keep coming (the upkeep runs between commits, the rebuild beside them)', async () => {
+    const store = tempStore();
+    const collector = await startCollector(['--pipeline', 'ecommerce', '--store', store, '--write-key', KEY, '--refresh-every', '1s']);
+    try {
+      const startMs = Date.now() - 3_600_000;
+      let sent = 0;
+      let stop = false;
+      let healthWhileLoaded = '';
+      // Four clients never let the commit loop fall idle for long.
+      const client = async (c: number) => {
+        while (!stop) {
+          const batch = Array.from({ length: 20 }, (_, i) => ({ type: 'track', event: 'Product Viewed', anonymousId: `load-${c}-${i % 5}`, messageId: `load-${c}-${sent}-${i}`, timestamp: new Date(startMs + sent * 10 + i).toISOString() }));
+          sent++;
+          expect((await post(`${collector.url}/v1/batch`, { batch }, { writeKey: KEY })).status).toBe(200);
+        }
+      };
+      const clients = [0, 1, 2, 3].map(client);
+      for (let waited = 0; waited < 60_000 && !/rollups rebuilt/.test(healthWhileLoaded); waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        healthWhileLoaded = await (await fetch(`${collector.url}/healthz`)).text();
+      }
+      stop = true;
+      await Promise.all(clients);
+      expect(healthWhileLoaded).toMatch(/, rollups rebuilt \d+ times, last at \d{4}-/);
+    } finally {
+      expect(await collector.stop()).toBe(0);
+    }
+  }, 180_000);
+});

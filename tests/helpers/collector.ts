@@ -9,6 +9,8 @@ export interface RunningCollector {
   child: ChildProcess;
   /** Everything it wrote to stderr so far (its pino logs, warnings). */
   stderr: () => string;
+  /** Everything it wrote to stdout so far (what it serves where). */
+  stdout: () => string;
   /** SIGTERM, then resolves with its exit code once it has stopped (answering what is in flight, rebuilding rollups). */
   stop: () => Promise<number | null>;
   /** SIGKILL: no chance to flush anything. */
@@ -50,6 +52,7 @@ export async function startCollector(args: readonly string[], options: { env?: R
     url,
     child,
     stderr: () => stderr,
+    stdout: () => stdout,
     stop: async () => {
       child.kill('SIGTERM');
       return exited;

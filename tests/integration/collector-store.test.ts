@@ -255,3 +255,33 @@ describe('journeys collect --store: upkeep under sustained load', () => {
     }
   }, 180_000);
 });
+
+describe('journeys collect --store --serve-map: the map of the store it writes, from the same process', () => {
+  it('events posted show in the served map once the upkeep rebuilt the rollups', async () => {
+    const store = tempStore();
+    const collector = await startCollector(['--pipeline', 'ecommerce', '--store', store, '--write-key', KEY, '--refresh-every', '1s', '--serve-map', '0']);
+    try {
+      for (let waited = 0; !/Serving the journey map at/.test(collector.stdout()) && waited < 30_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+      const mapUrl = /Serving the journey map at (http:\/\/\S+?)\/?$/m.exec(collector.stdout())![1]!;
+      const at = (minutes: number) => new Date(Date.now() - 3_600_000 + minutes * 60_000).toISOString();
+      const batch = [
+        { type: 'page', name: 'Home', anonymousId: 'map-1', messageId: 'map-m1', timestamp: at(0), context: { page: { path: '/' } } },
+        { type: 'track', event: 'Product Viewed', anonymousId: 'map-1', messageId: 'map-m2', timestamp: at(1) },
+      ];
+      expect((await post(`${collector.url}/v1/batch`, { batch }, { writeKey: KEY })).status).toBe(200);
+      let map: { stages?: Array<{ stage?: string; funnel?: { entered?: number } }> } = {};
+      for (let waited = 0; waited < 60_000; waited += 500) {
+        map = (await (await fetch(`${mapUrl}/api/map`)).json()) as typeof map;
+        if ((map.stages?.[0]?.funnel?.entered ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      // One session: the page is awareness, entered once.
+      expect(map.stages?.[0]).toMatchObject({ stage: 'awareness', funnel: { entered: 1 } });
+      const page = await fetch(`${mapUrl}/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    } finally {
+      expect(await collector.stop()).toBe(0);
+    }
+  }, 180_000);
+});

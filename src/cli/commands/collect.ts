@@ -4,6 +4,7 @@ import { UsageError } from '../cli-error.js';
 import { PIPELINE_HELP, requirePipeline } from '../pipeline-option.js';
 import { STORE_FLAG, STORE_HELP, openStore } from '../store-option.js';
 import { parsePort } from './serve.js';
+import { startMapServer } from '../../server/map-server.js';
 import { compilePipeline } from '../../pipeline/compiled-pipeline.js';
 import { createLogger } from '../../observability/logger.js';
 import { createMetricsRegistry } from '../../observability/metrics.js';
@@ -37,6 +38,9 @@ ${STORE_HELP}
   --hubspot-url <url>    the public URL HubSpot calls, which it signs (default: rebuilt from Host)
   --max-in-flight <MB>   most request bytes waiting for Kafka or the store (default 64); beyond, 503
   --refresh-every <d>    with --store: how often rollups are rebuilt (default 30s)
+  --serve-map <port>     with --store: also serve the journey map of the store on <port>, as
+                         journeys serve does (host $JOURNEYS_MAP_HOST, default 127.0.0.1): an
+                         embedded store is opened by one process at a time, this one
 
 Endpoints: POST /v1/track, /v1/page, /v1/screen, /v1/identify, /v1/alias, /v1/group, /v1/batch
 (Segment's and RudderStack's paths; write key as Basic auth or "writeKey" in the body),
@@ -54,6 +58,7 @@ export async function run(argv: string[]): Promise<number> {
     'hubspot-url': { type: 'string' },
     'max-in-flight': { type: 'string' },
     'refresh-every': { type: 'string' },
+    'serve-map': { type: 'string' },
     ...STORE_FLAG,
   });
   if (values.help) {
@@ -72,6 +77,8 @@ export async function run(argv: string[]): Promise<number> {
   if (values.brokers && values.store) throw new UsageError('give --brokers (publish to Kafka) or --store (ingest here), not both');
   const brokers = (values.store ? '' : (values.brokers ?? process.env['KAFKA_BROKERS'] ?? '')).split(',').filter(Boolean);
   if (brokers.length > 0 && !values.topic) throw new UsageError('publishing to Kafka needs --topic <name> (the topic journeys run consumes)');
+  const mapPort = values['serve-map'] === undefined ? undefined : parsePort(values['serve-map'], 8080, 'serve-map');
+  if (mapPort !== undefined && brokers.length > 0) throw new UsageError('--serve-map serves the store this collector writes (--store); with --brokers, serve the map from journeys run --serve-map');
   const hubspotSecret = values['hubspot-secret'] ?? process.env['HUBSPOT_CLIENT_SECRET'];
   const logger = createLogger({ component: 'collect' });
   const registry = createMetricsRegistry();
@@ -116,10 +123,26 @@ export async function run(argv: string[]): Promise<number> {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${port} is in use: choose another with --port`);
     throw error;
   }
+  let mapServer: Awaited<ReturnType<typeof startMapServer>> | undefined;
+  if (mapPort !== undefined && store) {
+    try {
+      mapServer = await startMapServer({ store, definition, port: mapPort, host: process.env['JOURNEYS_MAP_HOST'] ?? '127.0.0.1', logger: logger.child({ component: 'map' }) });
+    } catch (error) {
+      server.close();
+      await sink.close();
+      await store.close();
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(`port ${mapPort} is in use: choose another with --serve-map`);
+      throw error;
+    }
+  }
   const address = server.address();
   const shown = typeof address === 'object' && address ? `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : String(address);
   const target = brokers.length > 0 ? `Kafka topic ${values.topic}` : 'the store';
   console.log(`Collecting ${definition.name} events at ${shown}/v1/… into ${target}${hubspotSecret ? `, HubSpot webhooks at ${shown}/hubspot` : ''} (Ctrl-C to stop)`);
+  if (mapServer) {
+    const mapAddress = mapServer.address();
+    if (typeof mapAddress === 'object' && mapAddress) console.log(`Serving the journey map at http://${mapAddress.address}:${mapAddress.port}/`);
+  }
   if (writeKeys.open) console.error('warning: no write key configured (--write-key or JOURNEYS_WRITE_KEYS): every call is accepted');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -130,6 +153,7 @@ export async function run(argv: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
   });
+  mapServer?.close();
   await sink.close();
   await store?.close();
   return 0;

@@ -6,18 +6,13 @@ import { journeys, tempStore } from '../helpers/run-cli.js';
 import { post, startCollector, type RunningCollector } from '../helpers/collector.js';
 import { promtoolCheck, samplesOf } from '../helpers/exposition.js';
 import { generatedFile } from '../helpers/generated-input.js';
+import { replayLines, sqlRows, withEventTimeOnly } from '../helpers/collector-replay.js';
 
 /**
  * `journeys collect --store`: Segment-compatible calls straight into the
  * embedded store (docs/collector.md). Real process, real HTTP, real store.
  */
 const KEY = 'wk-test-1';
-
-function sql(store: string, query: string): Array<Record<string, unknown>> {
-  const result = journeys(['sql', query, '--store', store, '--format', 'json']);
-  if (result.status !== 0) throw new Error(`journeys sql failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as Array<Record<string, unknown>>;
-}
 
 describe('journeys collect --store: answers, dead letters and metrics', () => {
   const store = tempStore();
@@ -103,9 +98,9 @@ describe('journeys collect --store: answers, dead letters and metrics', () => {
 
   it('after a clean stop: the accepted events and the dead letters, with the request they came in', async () => {
     expect(await collector.stop()).toBe(0);
-    const events = sql(store, 'SELECT event_id, key, stage FROM events ORDER BY event_id');
+    const events = sqlRows(store, 'SELECT event_id, key, stage FROM events ORDER BY event_id');
     expect(events.map((e) => e['event_id'])).toEqual(['b-m1', 'b-m3', 'cors-m1', 'k-m1', 'k-m2', 'k-m3']);
-    const letters = sql(store, 'SELECT origin_kind, origin, step, raw FROM dead_letters ORDER BY step');
+    const letters = sqlRows(store, 'SELECT origin_kind, origin, step, raw FROM dead_letters ORDER BY step');
     // The 40 KB call was refused before it was read (a 400 the client sees): it is no dead letter.
     expect(letters.map((l) => [l['origin_kind'], l['step']])).toEqual([
       ['http', 'decode-json'],
@@ -118,60 +113,17 @@ describe('journeys collect --store: answers, dead letters and metrics', () => {
   });
 });
 
-/**
- * Rewrites generated lines as a site's SDK would send them live: the event
- * time as `timestamp` only. The generator writes Segment's own
- * originalTimestamp/sentAt/receivedAt, and the collector stamps receivedAt
- * itself, which would move these past events to today.
- */
-export function asLiveMessages(lines: readonly string[]): string[] {
-  return lines.map((line) => {
-    let message: Record<string, unknown>;
-    try {
-      message = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      return line;
-    }
-    if (message === null || typeof message !== 'object' || Array.isArray(message) || message['source'] === 'crm') return line;
-    const ms = (field: string) => (typeof message[field] === 'string' ? Date.parse(message[field]) : NaN);
-    const [original, sent, received, stated] = [ms('originalTimestamp'), ms('sentAt'), ms('receivedAt'), ms('timestamp')];
-    const eventMs = [original, sent, received].every(Number.isFinite) ? received - (sent - original) : Number.isFinite(stated) ? stated : original;
-    const { originalTimestamp: _o, sentAt: _s, receivedAt: _r, ...rest } = message;
-    return JSON.stringify(Number.isFinite(eventMs) ? { ...rest, timestamp: new Date(eventMs).toISOString() } : rest);
-  });
-}
-
 describe('journeys collect --store: the same funnel as journeys ingest of the same events', () => {
   it('generated traffic (with its duplicates, late and malformed records) posted in batches of 50, in order', async () => {
     const generated = await generatedFile('traffic.ndjson', [{ seed: 7, days: 2, visitorsPerDay: 100 }]);
-    const lines = asLiveMessages(readFileSync(generated.path, 'utf8').split('\n').filter((line) => line.trim() !== ''));
+    const lines = readFileSync(generated.path, 'utf8').split('\n').filter((line) => line.trim() !== '').map(withEventTimeOnly);
     const file = join(generated.path, '..', 'live.ndjson');
     writeFileSync(file, `${lines.join('\n')}\n`);
     const viaCollector = tempStore();
     const collector = await startCollector(['--pipeline', 'ecommerce', '--store', viaCollector, '--write-key', KEY]);
-    const statuses = new Map<number, number>();
-    let batch: unknown[] = [];
-    const send = async (path: string, body: unknown, raw = false) => {
-      const { status } = await post(`${collector.url}${path}`, body, { writeKey: KEY, raw });
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
-    };
-    for (const line of lines) {
-      let message: unknown;
-      try {
-        message = JSON.parse(line);
-      } catch {
-        await send('/v1/track', line, true);
-        continue;
-      }
-      batch.push(message);
-      if (batch.length === 50) {
-        await send('/v1/batch', { batch });
-        batch = [];
-      }
-    }
-    if (batch.length > 0) await send('/v1/batch', { batch });
+    const requests = await replayLines(collector.url, lines, { writeKey: KEY, batchSize: 50 });
     expect(await collector.stop()).toBe(0);
-    expect([...statuses.keys()].sort()).toEqual([200, 400]);
+    expect([...new Set(requests.map((r) => r.status))].sort()).toEqual([200, 400]);
 
     const viaFile = tempStore();
     expect(journeys(['ingest', '--input', file, '--pipeline', 'ecommerce', '--store', viaFile]).status).toBe(0);
@@ -181,7 +133,7 @@ describe('journeys collect --store: the same funnel as journeys ingest of the sa
       expect(JSON.parse(expected)).toMatchObject({ stages: expect.arrayContaining([expect.objectContaining({ stage: 'purchase' })]) });
       expect(funnelOf(viaCollector)).toBe(expected);
     }
-    const counts = (store: string) => sql(store, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM dead_letters) AS dead_letters')[0];
+    const counts = (store: string) => sqlRows(store, 'SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM dead_letters) AS dead_letters')[0];
     expect(counts(viaCollector)).toEqual(counts(viaFile));
   }, 240_000);
 });

@@ -7,6 +7,7 @@ import { routeOf } from './collector-metrics.js';
 import { handleSegmentCall } from './segment-route.js';
 import { handleHubSpot } from './hubspot-route.js';
 import { replyJson, replyUnavailable } from './reply.js';
+import { answerObservability } from '../observability/metrics-server.js';
 import { SinkUnavailableError } from './event-sink.js';
 import type { CollectorContext } from './collector-context.js';
 
@@ -60,19 +61,8 @@ export function createCollectorServer(options: CollectorServerOptions): Server {
   async function answer(request: IncomingMessage, response: ServerResponse, path: string): Promise<void> {
     if (request.method === 'OPTIONS') return answerPreflight(request, response);
     if (request.method === 'GET' || request.method === 'HEAD') {
-      if (path === '/healthz') {
-        const health = context.sink.health();
-        response.writeHead(health.ok ? 200 : 503, { 'content-type': 'text/plain' });
-        response.end(`${health.ok ? 'ok' : 'unhealthy'}: ${health.detail}\n`);
-        return;
-      }
-      if (path === '/metrics') {
-        context.metrics.inFlightBytes.set(inFlight.bytes);
-        const text = await registry.metrics();
-        response.writeHead(200, { 'content-type': registry.contentType });
-        response.end(text);
-        return;
-      }
+      context.metrics.inFlightBytes.set(inFlight.bytes);
+      if (answerObservability(path, response, { registry, healthy: () => context.sink.health() })) return;
     }
     const call = callOf(path);
     if (call === undefined && path !== '/hubspot') {

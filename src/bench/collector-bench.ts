@@ -10,7 +10,7 @@ import { loadDefinition } from '../journey/load-definition.js';
 import { compilePipeline, type CompiledPipeline } from '../pipeline/compiled-pipeline.js';
 import { generateEvents } from '../sources/generator/index.js';
 import { DEFAULT_LIMITS } from '../events/limits.js';
-import { segmentTimesMs } from '../events/time.js';
+import { withEventTimeOnly } from '../sources/generator/live-line.js';
 import { isPlainObject } from '../core/plain-object.js';
 import { CALL_TYPES } from '../collector/segment-messages.js';
 import { createProgress } from '../cli/progress.js';
@@ -41,10 +41,9 @@ function liveMessages(pipeline: CompiledPipeline, wanted: number): string[] {
       continue;
     }
     if (!isPlainObject(message) || !CALL_TYPES.some((type) => type === message['type'])) continue;
-    const { eventMs } = segmentTimesMs(message as Parameters<typeof segmentTimesMs>[0]);
-    if (eventMs === undefined) continue;
-    const { originalTimestamp: _o, sentAt: _s, receivedAt: _r, ...rest } = message;
-    const raw = JSON.stringify({ ...rest, timestamp: new Date(eventMs).toISOString() });
+    const raw = withEventTimeOnly(line);
+    // Unchanged: it had no usable time (or was in that form already); either way the next line is taken.
+    if (raw === line) continue;
     const decoded = pipeline.decode({ raw, origin: { kind: 'generator', line: out.length } }, ctx);
     if (decoded.kind !== 'ok' || seen.has(decoded.value.eventId)) continue;
     seen.add(decoded.value.eventId);

@@ -1,35 +1,11 @@
 import type { KafkaMessage } from 'kafkajs';
 import { createKafkaClient } from '../../src/sources/kafka/kafka-client.js';
-import { segmentTimesMs } from '../../src/events/time.js';
+import { withEventTimeOnly } from '../../src/sources/generator/live-line.js';
 import { kafkaBrokers, randomName } from './kafka.js';
 import { post } from './collector.js';
 import { journeys } from './run-cli.js';
 
-/**
- * A generated NDJSON line as a client with a right clock would send it to the
- * collector: a Segment message keeps only `timestamp`, set to its event time
- * (originalTimestamp, sentAt and receivedAt dropped). The collector stamps
- * receivedAt itself; with the generator's sentAt still there it would correct
- * the "device clock" against the wall clock and move every event. A CRM
- * envelope loses its receivedAt for the same reason (its time is occurredAt).
- * Lines that are not JSON objects are left as they are.
- */
-export function withEventTimeOnly(line: string): string {
-  let message: unknown;
-  try {
-    message = JSON.parse(line);
-  } catch {
-    return line;
-  }
-  if (message === null || typeof message !== 'object' || Array.isArray(message)) return line;
-  const { originalTimestamp, sentAt, receivedAt, ...rest } = message as Record<string, unknown>;
-  if (rest['source'] === 'crm') return JSON.stringify(rest);
-  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  const { eventMs } = segmentTimesMs({ timestamp: text(rest['timestamp']), originalTimestamp: text(originalTimestamp), sentAt: text(sentAt), receivedAt: text(receivedAt) });
-  // No usable time: the line stays as it was, a dead letter either way.
-  if (eventMs === undefined) return line;
-  return JSON.stringify({ ...rest, timestamp: new Date(eventMs).toISOString() });
-}
+export { withEventTimeOnly };
 
 /** One request of a replay: which lines (0-based) it carried, and the answer. */
 export interface ReplayedRequest {

@@ -6,6 +6,7 @@ import { compilePipeline } from '../pipeline/compiled-pipeline.js';
 import { benchInput } from './bench-input.js';
 import { benchCore } from './core-bench.js';
 import { benchEndToEnd } from './e2e-bench.js';
+import { benchEventsInsertAlone } from './events-insert-floor.js';
 import { benchParseOnly } from './parse-only-bench.js';
 import { benchSessionMemory } from './session-memory-bench.js';
 
@@ -45,6 +46,17 @@ async function main(): Promise<void> {
       `(${e2eToCore} × core); ${faultsPerEvent} minor page faults per event, system ${(systemShare * 100).toFixed(0)}% of ${(e2e.userSeconds + e2e.systemSeconds).toFixed(1)} CPU s`,
   );
 
+  const floor = await benchEventsInsertAlone(pipeline, input);
+  const floorRate = Math.round(floor.rows / floor.seconds);
+  const floorToCore = ratio(floorRate, coreRate);
+  // CPU per row of the insert against the core's (wall = CPU: one thread) per event.
+  const floorCpuToCore = ratio(floor.cpuSeconds / floor.rows, core.seconds / core.events);
+  log(
+    `the events insert alone (chDB, the same rows, nothing else written): ${floor.rows.toLocaleString('en-US')} rows in ${floor.seconds.toFixed(2)}s = ${floorRate.toLocaleString('en-US')} rows/s ` +
+      `(${floorToCore} × core: end to end cannot pass this ratio, even with the JS and chDB work fully overlapped); ` +
+      `${((floor.cpuSeconds / floor.rows) * 1e6).toFixed(1)} CPU µs per row on all threads, ${floorCpuToCore} × the core's per event`,
+  );
+
   const memory = await benchSessionMemory(pipeline, input, lines);
   log(`heap per open session: ${memory.bytesPerSession} bytes (${memory.openSessions.toLocaleString('en-US')} open sessions holding ${memory.events.toLocaleString('en-US')} events)`);
 
@@ -59,6 +71,9 @@ async function main(): Promise<void> {
         end_to_end_to_core_ratio: e2eToCore,
         minor_faults_per_event: faultsPerEvent,
         system_cpu_share: systemShare,
+        events_insert_rows_per_s: floorRate,
+        events_insert_to_core_ratio: floorToCore,
+        events_insert_cpu_to_core_ratio: floorCpuToCore,
       }),
     );
   }

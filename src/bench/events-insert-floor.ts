@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ndjsonBatches } from '../sources/file-source.js';
+import { DEFAULT_LIMITS } from '../events/limits.js';
+import { decodeRecords } from '../pipeline/decode-records.js';
+import { RECORDS_PER_CHUNK } from '../pipeline/processor.js';
+import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
+import { EmbeddedStore } from '../stores/embedded-store.js';
+import { migrate } from '../stores/migrate.js';
+import { EVENT_COLUMNS, eventRow } from '../stores/rows.js';
+import { RowBuffer } from '../stores/row-buffer.js';
+
+/** As many rows per insert as the pipeline's RowBatcher ships by default. */
+const ROWS_PER_INSERT = 100_000;
+
+/**
+ * The floor under end to end on the embedded store (issue 14): chDB inserting
+ * the file's events rows — the very bytes the pipeline writes, 100k rows an
+ * insert, with the store's insert settings — and nothing else: no sessions,
+ * journeys or rollups. The JS core and chDB can at best overlap on two
+ * cores, so end to end cannot pass the slower of the two: when this insert
+ * alone is slower than the core, it caps end_to_end_to_core_ratio at
+ * events_insert_to_core_ratio. Only the inserts are timed (decoding and
+ * encoding the rows happen between them), in a fresh store, after the end to
+ * end run so its page faults stay out of that run's count.
+ */
+export async function benchEventsInsertAlone(pipeline: CompiledPipeline, input: string): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-insert-'));
+  const store = await EmbeddedStore.open({ dir, database: 'bench' });
+  const where = { pipeline: pipeline.name, stream: 'files', stageNames: pipeline.stageNames };
+  const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
+  const rows = new RowBuffer();
+  let nanoseconds = 0n;
+  let cpuMicroseconds = 0;
+  const insert = async () => {
+    const payload = rows.take();
+    const started = process.hrtime.bigint();
+    const before = process.cpuUsage();
+    await store.insertCompactRows('events', EVENT_COLUMNS, payload);
+    // Every thread of the process: chDB parses and writes on its own threads while the JS thread waits.
+    const used = process.cpuUsage(before);
+    cpuMicroseconds += used.user + used.system;
+    nanoseconds += process.hrtime.bigint() - started;
+    rows.recycle(payload);
+  };
+  try {
+    await migrate(store);
+    for await (const batch of ndjsonBatches(input, RECORDS_PER_CHUNK)) {
+      const encoded: unknown[][] = [];
+      for (const decoded of decodeRecords(pipeline, batch, ctx)) if (decoded.kind === 'event') encoded.push(eventRow(where, decoded.classified));
+      rows.pushRows(encoded);
+      if (rows.rowCount >= ROWS_PER_INSERT) await insert();
+    }
+    if (rows.rowCount > 0) await insert();
+    const [counted] = await store.query<{ n: number | string }>('SELECT count() AS n FROM events');
+    return { rows: Number(counted?.n ?? 0), seconds: Number(nanoseconds) / 1e9, cpuSeconds: cpuMicroseconds / 1e6 };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

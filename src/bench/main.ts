@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   const floorCpuToCore = ratio(floor.cpuSeconds / floor.rows, core.seconds / core.events);
   log(
     `the events insert alone (chDB, the same rows, nothing else written): ${floor.rows.toLocaleString('en-US')} rows in ${floor.seconds.toFixed(2)}s = ${floorRate.toLocaleString('en-US')} rows/s ` +
-      `(${floorToCore} × core: end to end cannot pass this ratio, even with the JS and chDB work fully overlapped); ` +
+      `(${floorToCore} × core: on one chDB connection, which runs a statement at a time, end to end cannot pass this ratio however well the JS and chDB work overlap); ` +
       `${((floor.cpuSeconds / floor.rows) * 1e6).toFixed(1)} CPU µs per row on all threads, ${floorCpuToCore} × the core's per event`,
   );
 

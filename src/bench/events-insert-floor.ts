@@ -18,10 +18,10 @@ const ROWS_PER_INSERT = 100_000;
  * The floor under end to end on the embedded store (issue 14): chDB inserting
  * the file's events rows — the very bytes the pipeline writes, 100k rows an
  * insert, with the store's insert settings — and nothing else: no sessions,
- * journeys or rollups. The JS core and chDB can at best overlap on two
- * cores, so end to end cannot pass the slower of the two: when this insert
- * alone is slower than the core, it caps end_to_end_to_core_ratio at
- * events_insert_to_core_ratio. Only the inserts are timed (decoding and
+ * journeys or rollups. A chDB connection runs one statement at a time, so
+ * end to end on the store's one connection cannot pass the slower of the JS
+ * core and this insert: when the insert alone is slower than the core, it
+ * caps end_to_end_to_core_ratio at events_insert_to_core_ratio. Only the inserts are timed (decoding and
  * encoding the rows happen between them), in a fresh store, after the end to
  * end run so its page faults stay out of that run's count.
  */

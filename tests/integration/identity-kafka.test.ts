@@ -7,9 +7,8 @@ import { KafkaRunner } from '../../src/sources/kafka/kafka-runner.js';
 import { kafkaRunOptionsSchema } from '../../src/sources/kafka/kafka-options.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetricsRegistry } from '../../src/observability/metrics.js';
-import { readFunnel } from '../../src/metrics/funnel-reader.js';
 import type { Store } from '../../src/stores/store.js';
-import { journeySummaries, personPipeline, type JourneySummary } from '../helpers/person-pipeline.js';
+import { entered, journeySummaries, personPipeline, type JourneySummary } from '../helpers/person-pipeline.js';
 
 /**
  * The person of docs/semantics.md ("People", worked example) through a real
@@ -62,8 +61,6 @@ const persons = (store: Store, pipeline: string) =>
   store.query<{ identifier: string; person_id: string }>(`SELECT identifier, person_id FROM person_of WHERE pipeline = {pipeline:String} ORDER BY identifier, valid_from`, {
     pipeline,
   });
-const entered = async (store: Store, pipeline: CompiledPipeline) =>
-  (await readFunnel(store, { pipeline: pipeline.name, stageNames: pipeline.stageNames, level: 'person', mode: 'reached', range: {} })).stages.map((s) => s.entered);
 
 // One journey u:U from the phone's page: visit, signup, visit (desktop), lead, mql, won = 6 staged events; won reached, converted.
 const ONE_PERSON: JourneySummary[] = [{ key: 'u:U', start: T0, events: 6, level: 5, converted: 1 }];

@@ -11,19 +11,25 @@ import { migrate } from '../stores/migrate.js';
 import { EVENT_COLUMNS, eventRow } from '../stores/rows.js';
 import { RowBuffer } from '../stores/row-buffer.js';
 
-/** As many rows per insert as the pipeline's RowBatcher ships by default. */
+/**
+ * The most rows the pipeline's RowBatcher puts in one insert. In a run,
+ * sessions and dead letters count towards it too, so the pipeline's own
+ * events inserts are smaller, and smaller inserts are no faster: the
+ * floor measured here is, if anything, generous.
+ */
 const ROWS_PER_INSERT = 100_000;
 
 /**
- * The floor under end to end on the embedded store (issue 14): chDB inserting
- * the file's events rows — the very bytes the pipeline writes, 100k rows an
- * insert, with the store's insert settings — and nothing else: no sessions,
- * journeys or rollups. A chDB connection runs one statement at a time, so
- * end to end on the store's one connection cannot pass the slower of the JS
- * core and this insert: when the insert alone is slower than the core, it
- * caps end_to_end_to_core_ratio at events_insert_to_core_ratio. Only the inserts are timed (decoding and
- * encoding the rows happen between them), in a fresh store, after the end to
- * end run so its page faults stay out of that run's count.
+ * The floor under end to end on the embedded store (issue 14): chDB
+ * inserting the file's events rows — the rows the pipeline writes, encoded
+ * the same way, with the store's insert settings — and nothing else: no
+ * sessions, journeys or rollups. A chDB connection runs one statement at a
+ * time, so end to end on the store's one connection cannot pass the slower
+ * of the JS core and this insert: when the insert alone is slower than the
+ * core, it caps end_to_end_to_core_ratio at events_insert_to_core_ratio.
+ * Only the inserts are timed (decoding and encoding the rows happen between
+ * them), in a fresh store, after the end to end run so its page faults stay
+ * out of that run's count.
  */
 export async function benchEventsInsertAlone(pipeline: CompiledPipeline, input: string): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-insert-'));

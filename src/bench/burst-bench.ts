@@ -1,15 +1,14 @@
-import { createWriteStream, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, renameSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedStore } from '../stores/embedded-store.js';
-import { migrate } from '../stores/migrate.js';
 import { ingestFiles } from '../pipeline/ingest-files.js';
 import { loadDefinition } from '../journey/load-definition.js';
 import { compilePipeline } from '../pipeline/compiled-pipeline.js';
 import { benchSessionMemory } from './session-memory-bench.js';
+import { withBenchStore } from './bench-store.js';
 
 const START_MS = Date.UTC(2026, 10, 2, 12);
 const HOUR_MS = 3_600_000;
@@ -64,10 +63,7 @@ export async function runBurstBench(argv: string[]): Promise<void> {
   const pipeline = compilePipeline(loadDefinition('ecommerce', { pipelinesDir }).definition);
   const input = await burstInput(visitors, log);
 
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-burst-store-'));
-  const store = await EmbeddedStore.open({ dir, database: 'bench' });
-  try {
-    await migrate(store);
+  await withBenchStore('burst-store', async (store) => {
     const baselineKb = process.resourceUsage().maxRSS;
     const summary = await ingestFiles(store, pipeline, [input]);
     const peakKb = process.resourceUsage().maxRSS;
@@ -79,8 +75,5 @@ export async function runBurstBench(argv: string[]): Promise<void> {
     if (values.json) {
       console.log(JSON.stringify({ visitors, heap_bytes_per_one_event_session: heap.bytesPerSession, ingest_peak_rss_bytes_per_visitor: bytesPerVisitor, peak_rss_mib: Math.round(peakKb / 1024) }));
     }
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

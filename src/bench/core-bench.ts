@@ -1,11 +1,11 @@
 import { ndjsonBatches } from '../sources/file-source.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
 import { buildSessionRecord } from '../sessions/session-record.js';
-import { DEFAULT_LIMITS } from '../events/limits.js';
 import { decodeRecords } from '../pipeline/decode-records.js';
 import { sessionizeDecoded } from '../pipeline/sessionize-step.js';
 import { RECORDS_PER_CHUNK } from '../pipeline/processor.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
+import { benchDecodeContext } from './bench-decode-context.js';
 
 /**
  * The pure core: decode + validate (zod), classify, encode rows, sessionize,
@@ -14,7 +14,7 @@ import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
  */
 export async function benchCore(pipeline: CompiledPipeline, input: string): Promise<{ events: number; seconds: number; sessions: number }> {
   const sessionizer = new Sessionizer(pipeline.split);
-  const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
+  const ctx = benchDecodeContext(pipeline);
   let events = 0;
   let sessions = 0;
   let nanoseconds = 0n;

@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { EmbeddedStore } from '../stores/embedded-store.js';
-import { migrate } from '../stores/migrate.js';
 import { ingestFiles } from '../pipeline/ingest-files.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
+import { withBenchStore } from './bench-store.js';
 
 export interface EndToEndResult {
   events: number;
@@ -17,11 +13,8 @@ export interface EndToEndResult {
 }
 
 /** File → core → embedded ClickHouse, rollups included: what `journeys ingest` does. */
-export async function benchEndToEnd(pipeline: CompiledPipeline, input: string): Promise<EndToEndResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-store-'));
-  const store = await EmbeddedStore.open({ dir, database: 'bench' });
-  try {
-    await migrate(store);
+export function benchEndToEnd(pipeline: CompiledPipeline, input: string): Promise<EndToEndResult> {
+  return withBenchStore('store', async (store) => {
     const before = process.resourceUsage();
     const started = process.hrtime.bigint();
     const summary = await ingestFiles(store, pipeline, [input]);
@@ -34,8 +27,5 @@ export async function benchEndToEnd(pipeline: CompiledPipeline, input: string): 
       userSeconds: (after.userCPUTime - before.userCPUTime) / 1e6,
       systemSeconds: (after.systemCPUTime - before.systemCPUTime) / 1e6,
     };
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,15 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ndjsonBatches } from '../sources/file-source.js';
-import { DEFAULT_LIMITS } from '../events/limits.js';
 import { decodeRecords } from '../pipeline/decode-records.js';
 import { RECORDS_PER_CHUNK } from '../pipeline/processor.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
-import { EmbeddedStore } from '../stores/embedded-store.js';
-import { migrate } from '../stores/migrate.js';
 import { EVENT_COLUMNS, eventRow } from '../stores/rows.js';
 import { RowBuffer } from '../stores/row-buffer.js';
+import { benchDecodeContext } from './bench-decode-context.js';
+import { withBenchStore } from './bench-store.js';
 
 /**
  * The most rows the pipeline's RowBatcher puts in one insert. In a run,
@@ -31,27 +27,24 @@ const ROWS_PER_INSERT = 100_000;
  * them), in a fresh store, after the end to end run so its page faults stay
  * out of that run's count.
  */
-export async function benchEventsInsertAlone(pipeline: CompiledPipeline, input: string): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-insert-'));
-  const store = await EmbeddedStore.open({ dir, database: 'bench' });
-  const where = { pipeline: pipeline.name, stream: 'files', stageNames: pipeline.stageNames };
-  const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
-  const rows = new RowBuffer();
-  let nanoseconds = 0n;
-  let cpuMicroseconds = 0;
-  const insert = async () => {
-    const payload = rows.take();
-    const started = process.hrtime.bigint();
-    const before = process.cpuUsage();
-    await store.insertCompactRows('events', EVENT_COLUMNS, payload);
-    // Every thread of the process: chDB parses and writes on its own threads while the JS thread waits.
-    const used = process.cpuUsage(before);
-    cpuMicroseconds += used.user + used.system;
-    nanoseconds += process.hrtime.bigint() - started;
-    rows.recycle(payload);
-  };
-  try {
-    await migrate(store);
+export function benchEventsInsertAlone(pipeline: CompiledPipeline, input: string): Promise<{ rows: number; seconds: number; cpuSeconds: number }> {
+  return withBenchStore('insert', async (store) => {
+    const where = { pipeline: pipeline.name, stream: 'files', stageNames: pipeline.stageNames };
+    const ctx = benchDecodeContext(pipeline);
+    const rows = new RowBuffer();
+    let nanoseconds = 0n;
+    let cpuMicroseconds = 0;
+    const insert = async () => {
+      const payload = rows.take();
+      const started = process.hrtime.bigint();
+      const before = process.cpuUsage();
+      await store.insertCompactRows('events', EVENT_COLUMNS, payload);
+      // Every thread of the process: chDB parses and writes on its own threads while the JS thread waits.
+      const used = process.cpuUsage(before);
+      cpuMicroseconds += used.user + used.system;
+      nanoseconds += process.hrtime.bigint() - started;
+      rows.recycle(payload);
+    };
     for await (const batch of ndjsonBatches(input, RECORDS_PER_CHUNK)) {
       const encoded: unknown[][] = [];
       for (const decoded of decodeRecords(pipeline, batch, ctx)) if (decoded.kind === 'event') encoded.push(eventRow(where, decoded.classified));
@@ -61,8 +54,5 @@ export async function benchEventsInsertAlone(pipeline: CompiledPipeline, input: 
     if (rows.rowCount > 0) await insert();
     const [counted] = await store.query<{ n: number | string }>('SELECT count() AS n FROM events');
     return { rows: Number(counted?.n ?? 0), seconds: Number(nanoseconds) / 1e9, cpuSeconds: cpuMicroseconds / 1e6 };
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }

@@ -1,9 +1,9 @@
 import { ndjsonBatches } from '../sources/file-source.js';
 import { Sessionizer } from '../sessions/sessionizer.js';
-import { DEFAULT_LIMITS } from '../events/limits.js';
 import { decodeRecords } from '../pipeline/decode-records.js';
 import { sessionizeDecoded } from '../pipeline/sessionize-step.js';
 import type { CompiledPipeline } from '../pipeline/compiled-pipeline.js';
+import { benchDecodeContext } from './bench-decode-context.js';
 
 function settledHeap(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -19,7 +19,7 @@ function settledHeap(): number {
  */
 export async function benchSessionMemory(pipeline: CompiledPipeline, input: string, maxEvents: number): Promise<{ openSessions: number; events: number; bytesPerSession: number }> {
   const sessionizer = new Sessionizer({ ...pipeline.split, allowedLatenessMs: Number.MAX_SAFE_INTEGER / 4 });
-  const ctx = { limits: DEFAULT_LIMITS, identity: pipeline.definition.identity, emailSalt: undefined, receivedAtMs: Date.parse('2026-12-01T00:00:00Z') };
+  const ctx = benchDecodeContext(pipeline);
   let events = 0;
   const before = settledHeap();
   for await (const batch of ndjsonBatches(input, 10_000)) {

@@ -1,14 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { EmbeddedStore } from '../stores/embedded-store.js';
-import { migrate } from '../stores/migrate.js';
 import { loadDefinition } from '../journey/load-definition.js';
 import { compilePipeline, type RawRecord } from '../pipeline/compiled-pipeline.js';
 import { JourneyProcessor, RECORDS_PER_CHUNK } from '../pipeline/processor.js';
 import { generateEvents } from '../sources/generator/index.js';
+import { withBenchStore } from './bench-store.js';
 
 const DAY_MS = 86_400_000;
 const START = '2026-11-02T00:00:00Z';
@@ -42,11 +38,8 @@ export async function runSteadyBench(argv: string[]): Promise<void> {
   const log = (message: string) => (values.json ? process.stderr : process.stdout).write(`${message}\n`);
   const pipelinesDir = fileURLToPath(new URL('../../pipelines/', import.meta.url));
   const pipeline = compilePipeline(loadDefinition('ecommerce', { pipelinesDir }).definition);
-  const dir = mkdtempSync(join(tmpdir(), 'journeys-bench-steady-'));
-  const store = await EmbeddedStore.open({ dir, database: 'bench' });
   const samples: Sample[] = [];
-  try {
-    await migrate(store);
+  await withBenchStore('steady', async (store) => {
     const processor = await JourneyProcessor.start({ pipeline, store, stream: 'kafka/0' });
     const startMs = Date.parse(START);
     let nextSampleMs = startMs + 6 * DAY_MS + DAY_MS / 2;
@@ -67,10 +60,7 @@ export async function runSteadyBench(argv: string[]): Promise<void> {
     }
     await processor.process(batch);
     await processor.flush();
-  } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
   const first = samples[0];
   const last = samples[samples.length - 1];
   if (first && last) log(`heap in week ${samples.length} / week 1: ${(last.heapMiB / first.heapMiB).toFixed(2)} (open sessions ${(last.openSessions / first.openSessions).toFixed(2)})`);

@@ -1,4 +1,5 @@
-import { createSegmentSchema } from './segment-schema.js';
+import { createSegmentSchema, type SegmentMessage } from './segment-schema.js';
+import { createSegmentFastCheck } from './segment-fast-check.js';
 import { createCrmSchema } from './crm-schema.js';
 import { normalizeSegment } from './normalize-segment.js';
 import { normalizeCrm } from './normalize-crm.js';
@@ -19,6 +20,7 @@ const STEP = 'decode-json';
  */
 export function createJsonRecordDecoder(limits: InputLimits) {
   const segment = createSegmentSchema(limits);
+  const segmentAccepts = createSegmentFastCheck(limits);
   const crm = createCrmSchema(limits);
   return function decodeJsonRecord(raw: string, ctx: DecodeContext): StepResult<JourneyEvent> {
     // A UTF-8 byte is at most 3 per UTF-16 unit, so only long texts need counting.
@@ -48,12 +50,16 @@ export function createJsonRecordDecoder(limits: InputLimits) {
       // The schemas transform nothing: the original keeps any extra fields a producer sent.
       return normalizeCrm(parsed as typeof result.data, ctx);
     }
-    const result = segment.safeParse(parsed);
-    if (!result.success) {
-      const issues = issuesFromZod(result.error);
-      return dead('validate-segment', `invalid Segment message: ${summarizeIssues(issues)}`, issues);
+    // The plain check accepts exactly what the schema accepts; zod is asked
+    // only for a message it refuses, to name the issues.
+    if (!segmentAccepts(parsed as Record<string, unknown>)) {
+      const result = segment.safeParse(parsed);
+      if (!result.success) {
+        const issues = issuesFromZod(result.error);
+        return dead('validate-segment', `invalid Segment message: ${summarizeIssues(issues)}`, issues);
+      }
     }
-    return normalizeSegment(parsed as typeof result.data, raw, ctx);
+    return normalizeSegment(parsed as SegmentMessage, raw, ctx);
   };
 }
 

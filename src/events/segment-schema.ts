@@ -8,8 +8,10 @@ export const plainObject = z.custom<Record<string, unknown>>(
   { message: 'expected an object' },
 );
 
-const MAX_EVENT_NAME = 512;
-const MAX_TIME_TEXT = 64;
+/** Longest event or page name accepted. */
+export const MAX_EVENT_NAME = 512;
+/** Longest time text accepted (a time is ~24 characters). */
+export const MAX_TIME_TEXT = 64;
 
 /** A text field's accepted length, checked by the message's own check. */
 interface LengthRule {
